@@ -1,0 +1,10 @@
+/**
+ * ASDF reader and writer (ASDF Standard 1.5/1.6): trees with tags kept,
+ * ndarray nodes, binary blocks (none/zlib/bzp2, MD5-checked), the block index,
+ * ASDF-in-FITS metadata cells, and stpipe parameter files.
+ */
+export { Tagged, untag, markFloat, isMarkedFloat } from './scalars.ts';
+export type { AsdfBlock, Compression } from './blocks.ts';
+export { AsdfNDArray, resolveArray, itemSize, NDARRAY_TAG, type AsdfDatatype, type AsdfField, type ByteOrder } from './ndarray-node.ts';
+export { parseAsdf, serializeAsdf, ASDF_ROOT_TAG, type AsdfFile, type ParseOptions, type SerializeOptions } from './file.ts';
+export { md5 } from './md5.ts';
