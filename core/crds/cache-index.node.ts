@@ -123,7 +123,7 @@ export function contextIndex(config: CrdsConfig): { closures: LocalClosure[]; ne
 export function describeFile(name: string, refInfo: ReadonlyMap<string, RefNeed>): { instrument?: string; reftype?: string } {
   const need = refInfo.get(name);
   const guess = partsOfName(name);
-  return { instrument: need?.instrument ?? guess.instrument, reftype: need?.reftype ?? (isMappingName(name) ? name.slice(-4) : guess.reftype) };
+  return { instrument: need?.instrument ?? guess.instrument, reftype: need?.reftype ?? guess.reftype };
 }
 
 /**

@@ -128,7 +128,7 @@ describe('sync', () => {
   it('fetches a truncated cached file again even without --repair', async () => {
     await sync({ config: h.config(), contexts: ['jwst_9001.pmap'] });
     const p = join(h.cachePath, 'mappings', 'jwst', 'jwst_miri_9101.imap');
-    writeFileSync(p, 'header = {')
+    writeFileSync(p, 'header = {');
     const r = await sync({ config: h.config(), contexts: ['jwst_9001.pmap'] });
     expect(r.repaired).toEqual(['jwst_miri_9101.imap']);
     expectCacheHolds(h.fixture.mappings9001);
