@@ -63,10 +63,10 @@ function remember(node: Node, r: Resolved, st: State): Resolved {
 function scalar(node: Node & { value: unknown; type?: string; tag?: string }, st: State): Resolved {
   const text = String(node.value ?? '');
   const tag = node.tag;
-  if (tag === undefined || tag === '!') {
-    if (tag === undefined && node.type === 'PLAIN') return resolvePlain(text);
-    return { value: text, isFloat: false };
-  }
+  // The non-specific tag `!` makes the reference loader (PyYAML) resolve even a quoted
+  // scalar implicitly: `time: ! '2025-07-23 21:11:32'` is read as a timestamp.
+  if (tag === '!' || (tag === undefined && node.type === 'PLAIN')) return resolvePlain(text);
+  if (tag === undefined) return { value: text, isFloat: false };
   if (tag.startsWith(YAML_TAG)) {
     const kind = tag.slice(YAML_TAG.length);
     const plain = resolvePlain(text.trim());
@@ -106,7 +106,7 @@ function setKey(obj: Record<string, unknown>, key: string, value: unknown): void
 
 function mapping(node: Node & { items: Pair[]; tag?: string }, st: State): Resolved {
   const obj: Record<string, unknown> = {};
-  const tag = node.tag;
+  const tag = node.tag === '!' ? undefined : node.tag;
   const ndarray = tag !== undefined && isNdarrayTag(tag);
   // Register before the children so that recursive aliases see the container.
   const out: Resolved = { value: tag === undefined ? obj : ndarray ? obj : new Tagged(tag, obj), isFloat: false };
@@ -137,7 +137,8 @@ function mapping(node: Node & { items: Pair[]; tag?: string }, st: State): Resol
 
 function sequence(node: Node & { items: unknown[]; tag?: string }, st: State): Resolved {
   const arr: unknown[] = [];
-  const out: Resolved = { value: node.tag === undefined ? arr : new Tagged(node.tag, arr), isFloat: false };
+  const tag = node.tag === '!' ? undefined : node.tag;
+  const out: Resolved = { value: tag === undefined ? arr : new Tagged(tag, arr), isFloat: false };
   remember(node, out, st);
   node.items.forEach((item, i) => {
     const r = convert(item as Node | null, st);
