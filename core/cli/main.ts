@@ -14,6 +14,7 @@ export type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   info: { summary: 'describe FITS/ASDF files: model, HDUs, meta, stats', load: async () => (await import('./info.ts')).infoCommand },
+  crds: { summary: 'CRDS cache: best references, contexts, sync, verify', load: async () => (await import('./crds.ts')).crdsCommand },
 };
 
 /** Register a subcommand (used by modules added in later issues). */
