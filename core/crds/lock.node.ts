@@ -12,7 +12,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { mkdir, open, readFile, rename, unlink, link } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CrdsError } from '../errors/index.ts';
 
@@ -63,7 +63,10 @@ export async function acquireCacheLock(configDir: string, options: LockOptions =
     const held = await readFile(path, 'utf8').catch(() => null);
     if (held === null) continue; // released between our open and read
     const body = parseBody(held);
-    if (isStale(body, held, staleMs)) {
+    // An unreadable lock is one being written right now, or one whose writer died
+    // between create and write: stale once it is a few seconds old.
+    const unreadableAge = body ? 0 : Date.now() - ((await stat(path).catch(() => null))?.mtimeMs ?? Date.now());
+    if (body ? isStale(body, staleMs) : unreadableAge > 5_000) {
       await breakLock(path, held);
       continue;
     }
@@ -85,8 +88,7 @@ function parseBody(text: string): LockBody | null {
   }
 }
 
-function isStale(body: LockBody | null, _text: string, staleMs: number): boolean {
-  if (!body) return false; // being written right now, or foreign; the age rule still applies below via created
+function isStale(body: LockBody, staleMs: number): boolean {
   const age = Date.now() - Date.parse(body.created);
   if (Number.isFinite(age) && age > staleMs) return true;
   if (body.host !== hostname()) return false;
