@@ -8,11 +8,12 @@ import { readFile } from 'node:fs/promises';
 import { WebbError } from '../errors/index.ts';
 import { FitsFile } from '../fits/index.node.ts';
 import { imageLayout, type FitsTable, type HduInfo, type Header, type TableColumn } from '../fits/index.ts';
-import { AsdfNDArray, parseAsdf, Tagged } from '../asdf/index.ts';
+import { AsdfNDArray, parseAsdf, parseAsdfInFits, Tagged } from '../asdf/index.ts';
 import type { NDArray } from '../ndarray/index.ts';
 import { detectModelType, type HduSummary, type ModelType } from './models.ts';
 import { metaFromHeaders, type Meta } from './meta.ts';
 import { imageStats, type ImageStats } from './stats.ts';
+import { dqFlagCounts } from './dq.ts';
 
 export interface DescribeOptions {
   readonly header?: boolean;
@@ -93,7 +94,9 @@ export function modelOfFits(hdus: readonly HduInfo[], columnsOf: (i: number) => 
     return typeof v === 'string' ? v : undefined;
   };
   const { type, declared } = detectModelType(summaries, { datamodl: str('DATAMODL'), expType: str('EXP_TYPE'), reftype: str('REFTYPE') });
-  return { type, declared, meta: metaFromHeaders(byName) };
+  // A MultiSlit file's SCI headers belong to its slits, not to the top-level meta.
+  const headerFor = type === 'MultiSlitModel' ? (n: string) => (n === 'PRIMARY' ? primary : undefined) : byName;
+  return { type, declared, meta: metaFromHeaders(headerFor) };
 }
 
 async function describeFits(file: string, opts: DescribeOptions): Promise<FileDescription> {
@@ -108,7 +111,10 @@ async function describeFits(file: string, opts: DescribeOptions): Promise<FileDe
         tableCols.set(h.index, names);
       }
     }
-    const { type, declared, meta } = modelOfFits(f.hdus, (i) => tableCols.get(i));
+    const { type, declared, meta: keywordMeta } = modelOfFits(f.hdus, (i) => tableCols.get(i));
+    // As stdatamodels: the ASDF extension's tree holds meta that has no FITS keyword
+    // (or, for MultiSlit, lives only there); FITS keywords win where both exist.
+    const meta = mergeMeta((await asdfTreeMeta(f)) ?? {}, keywordMeta);
     const hdus: HduDescription[] = [];
     for (const h of f.hdus) hdus.push(await describeHdu(f, h, opts));
     return { file, model: declared ?? type, error: null, meta, hdus };
@@ -131,7 +137,12 @@ async function describeHdu(f: FitsFile, h: HduInfo, opts: DescribeOptions): Prom
     d.shape = [Number(h.header.get('NAXIS2') ?? 0)];
   }
   if (opts.header) d.cards = h.header.cards.map((c) => [c.keyword, c.value, c.comment ?? null]);
-  if (opts.stats && isImage && d.shape.length) d.stats = imageStats(await f.readImage(h.index));
+  if (opts.stats && isImage && d.shape.length) {
+    const a = await f.readImage(h.index);
+    d.stats = imageStats(a);
+    // DQ-like integer arrays: how many pixels carry each flag, by name.
+    if (/DQ$/i.test(h.extname ?? '') && !a.dtype.startsWith('float')) d.stats.flag_counts = dqFlagCounts(a);
+  }
   if (opts.rows !== undefined && (h.type === 'BINTABLE' || h.type === 'TABLE')) {
     const t = await f.readTable(h.index);
     d.nrows = t.nrows;
@@ -220,9 +231,31 @@ function arrayInfo(v: unknown): { shape: number[]; dtype: string } | undefined {
   return { shape: v.shape.map(Number), dtype: typeof v.datatype === 'string' ? v.datatype : JSON.stringify(v.datatype) };
 }
 
+async function asdfTreeMeta(f: FitsFile): Promise<Meta | undefined> {
+  const h = f.hdus.find((x) => x.type === 'BINTABLE' && (x.extname ?? '').toUpperCase() === 'ASDF');
+  if (!h) return undefined;
+  const t = await f.readTable(h.index);
+  const col = t.columns.find((c) => c.name.toUpperCase() === 'ASDF_METADATA');
+  if (!col || !(col.data instanceof Uint8Array)) return undefined;
+  // Like Python asdf's default, a stale block checksum does not stop reading.
+  const tree = parseAsdfInFits(col.data, f.path, { verifyChecksums: false }).tree as Record<string, unknown>;
+  return plainMeta(tree.meta) as Meta | undefined;
+}
+
+function mergeMeta(base: Meta, over: Meta): Meta {
+  const out: Meta = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = v !== null && typeof v === 'object' && b !== null && typeof b === 'object' ? mergeMeta(b as Meta, v as Meta) : v;
+  }
+  return out;
+}
+
 /** Meta from an ASDF tree as plain data (tags unwrapped, arrays summarised). */
 function plainMeta(v: unknown): unknown {
-  if (v instanceof Tagged) return plainMeta(v.value);
+  // Tagged objects (gwcs, transforms) are named by their tag, not dumped.
+  if (v instanceof Tagged) return typeof v.value === 'object' && v.value !== null ? `!<${v.tag}>` : plainMeta(v.value);
+  if (v instanceof Date) return v.toISOString();
   if (Array.isArray(v)) return v.map(plainMeta);
   if (v && typeof v === 'object') {
     if (arrayInfo(v)) return arrayInfo(v);

@@ -9,6 +9,8 @@ export interface ImageStats {
   nan_count: number;
   posinf_count: number;
   neginf_count: number;
+  /** For DQ arrays: number of elements carrying each flag. */
+  flag_counts?: Record<string, number>;
 }
 
 export function imageStats(a: NDArray): ImageStats {
