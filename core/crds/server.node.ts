@@ -264,7 +264,8 @@ export class CrdsServer {
     if (e instanceof CrdsError || e instanceof CancelledError) return e;
     const err = e as NodeJS.ErrnoException;
     const code = err.code ?? err.message;
-    return new CrdsError('crds-unreachable', `CRDS server ${this.url} unreachable: ${code} (${what})`, {}, { cause: e });
+    // `what` (the URL or step) stays in the cause; the message is the one users see.
+    return new CrdsError('crds-unreachable', `CRDS server ${this.url} unreachable: ${code}`, {}, { cause: Object.assign(new Error(`${what}: ${err.message}`), { cause: e }) });
   }
 }
 

@@ -74,7 +74,7 @@ export interface CliRun { code: number; stdout: string; stderr: string }
 /** Run `webbdesk crds <args>` in a child process (bounded by `timeoutMs`). */
 export function runCliChild(args: readonly string[], env: Record<string, string>, timeoutMs = 30_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'test', 'crds-server', 'cli-runner.ts'), ...args], {
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'webbdesk.js'), 'crds', ...args], {
       cwd: REPO_ROOT,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
