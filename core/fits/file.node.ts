@@ -11,7 +11,7 @@ import { decodeAsciiTable } from './ascii-table.ts';
 import { decodeTable, type FitsTable } from './bintable.ts';
 import { BLOCK_LENGTH } from './card.ts';
 import { verifyChecksum, type ChecksumStatus } from './checksum.ts';
-import { describeHdu, type HduInfo } from './hdu.ts';
+import { checkFitsSignature, describeHdu, type HduInfo } from './hdu.ts';
 import { findHeaderEnd, parseHeader } from './header.ts';
 import { decodeImageOwned, imageLayout, planeRange, type Swapper } from './image.ts';
 
@@ -113,6 +113,9 @@ export class FitsFile {
         }
         src = new MemorySource(raw, stats);
       }
+      const first = new Uint8Array(Math.min(9, src.size));
+      await src.read(first, 0);
+      checkFitsSignature(first, path);
       const hdus = await walk(src, path);
       return new FitsFile(path, src, hdus, stats);
     } catch (e) {
@@ -227,10 +230,19 @@ async function walk(src: Source, file: string): Promise<HduInfo[]> {
     if (info.dataOffset + info.dataBytes > src.size) {
       throw new FitsError('truncated', `data of ${info.dataBytes} bytes declared at byte ${info.dataOffset} (from ${describeAxes(info)}), but the file ends at byte ${src.size}`, header.where);
     }
+    if (info.dataOffset + info.paddedBytes > src.size) throw paddingError(info, src.size);
     hdus.push(info);
     off = info.dataOffset + info.paddedBytes;
   }
   return hdus;
+}
+
+/**
+ * 3.1: a FITS file is a whole number of 2880-byte blocks. A file ending inside the padding
+ * of an HDU has most likely lost what followed, so it is reported, not silently accepted.
+ */
+export function paddingError(info: HduInfo, size: number): FitsError {
+  return new FitsError('truncated', `the file ends at byte ${size}, inside the padding of this HDU's data (which ends at ${info.dataOffset + info.paddedBytes}); the file was probably cut short (FITS 4.0 sect. 3.1: files are whole 2880-byte blocks)`, info.header.where);
 }
 
 function describeAxes(info: HduInfo): string {

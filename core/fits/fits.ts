@@ -10,7 +10,7 @@ import { decodeTable, type FitsTable, type TableColumnSpec } from './bintable.ts
 import { encodeTable } from './bintable-encode.ts';
 import type { Card } from './card.ts';
 import { computeChecksum, computeDatasum, verifyChecksum, type ChecksumStatus } from './checksum.ts';
-import { describeHdu, padTo2880, type HduInfo } from './hdu.ts';
+import { checkFitsSignature, describeHdu, padTo2880, type HduInfo } from './hdu.ts';
 import { formatHeader, Header, parseHeader } from './header.ts';
 import { decodeImage, decodeImagePlane, encodeImageData, imageCards, imageLayout, planeRange } from './image.ts';
 
@@ -63,6 +63,7 @@ function requireType(info: HduInfo, want: 'image' | 'table'): void {
 /** Every HDU of a FITS file held in memory. Data are decoded on demand. */
 export function parseFits(bytes: Uint8Array, file?: string): FitsHdu[] {
   if (bytes.length === 0) throw new FitsError('empty', 'the file is empty', { file });
+  checkFitsSignature(bytes, file);
   const hdus: FitsHdu[] = [];
   let off = 0;
   while (off < bytes.length) {
@@ -72,6 +73,9 @@ export function parseFits(bytes: Uint8Array, file?: string): FitsHdu[] {
     const info = describeHdu(header, index, off, end, file);
     if (end + info.dataBytes > bytes.length) {
       throw new FitsError('truncated', `data of ${info.dataBytes} bytes declared at byte ${end}, but the file ends at byte ${bytes.length}`, header.where);
+    }
+    if (end + info.paddedBytes > bytes.length) {
+      throw new FitsError('truncated', `the file ends at byte ${bytes.length}, inside the padding of this HDU's data (which ends at ${end + info.paddedBytes}); the file was probably cut short (FITS 4.0 sect. 3.1: files are whole 2880-byte blocks)`, header.where);
     }
     hdus.push(inMemoryHdu(info, bytes));
     off = end + info.paddedBytes;

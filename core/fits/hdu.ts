@@ -65,6 +65,17 @@ function xtensionType(x: string, where: Where): HduType {
   throw err('unsupported-xtension', `XTENSION = '${x}' is not a supported extension type (IMAGE, TABLE, BINTABLE)`, where);
 }
 
+/** 4.4.1.1: a primary header starts with 'SIMPLE  ='; checked before looking for END. */
+export function checkFitsSignature(first: Uint8Array, file?: string): void {
+  const sig = 'SIMPLE  =';
+  for (let i = 0; i < sig.length; i++) {
+    if (first[i] !== sig.charCodeAt(i)) {
+      const head = String.fromCharCode(...first.subarray(0, 9)).replace(/[^\x20-\x7e]/g, '?');
+      throw err('not-fits', `not a FITS file: it starts with ${JSON.stringify(head)}, not "SIMPLE  =" (FITS 4.0 sect. 4.4.1.1)`, { file, hdu: 0 });
+    }
+  }
+}
+
 /** Describe an HDU whose header has been parsed. */
 export function describeHdu(header: Header, index: number, headerOffset: number, dataOffset: number, file?: string): HduInfo {
   const where: Where = { file, hdu: index };
