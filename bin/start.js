@@ -3,7 +3,7 @@
 // Until the workstation UI lands, this prepares the demo data and describes it
 // with `webbdesk info`, saying what it did and why.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,11 +11,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'bin', 'webbdesk.js');
 
+// Requiring 'electron' would try to download the binary; look for it instead.
 function electronBinary() {
   try {
     const require = createRequire(import.meta.url);
-    const p = require('electron');
-    return typeof p === 'string' && existsSync(p) ? p : null;
+    const dir = path.dirname(require.resolve('electron/package.json'));
+    const pathFile = path.join(dir, 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const exe = path.join(dir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(exe) ? exe : null;
   } catch {
     return null;
   }

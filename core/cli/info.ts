@@ -89,6 +89,7 @@ export function formatText(d: FileDescription, opts: DescribeOptions): string {
     for (const h of d.hdus) {
       const s = h.stats;
       if (s) lines.push(`  [${h.index}] ${h.extname ?? ''}: min ${s.min} max ${s.max} mean ${s.mean} finite ${s.finite_count} nan ${s.nan_count} +inf ${s.posinf_count} -inf ${s.neginf_count}`);
+      if (s?.flag_counts) lines.push(`  [${h.index}] ${h.extname ?? ''} flags: ${Object.entries(s.flag_counts).map(([k, v]) => `${k}=${v}`).join('  ') || 'none'}`);
       if (h.checksum) lines.push(`  [${h.index}] checksum: ${h.checksum.present ? (h.checksum.valid ? 'valid' : 'INVALID') : 'absent'}`);
       if (h.columns) {
         lines.push(`  [${h.index}] ${h.extname ?? ''}: ${h.nrows} rows; columns ${h.columns.map((c) => `${c.name}(${c.tform}${c.unit ? ` ${c.unit}` : ''})`).join(', ')}`);

@@ -13,6 +13,7 @@ export interface CliIO {
 export type Command = (argv: readonly string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  demo: { summary: 'write the demo project', load: async () => (await import('./demo.ts')).demoCommand },
   info: { summary: 'describe FITS/ASDF files: model, HDUs, meta, stats', load: async () => (await import('./info.ts')).infoCommand },
   crds: { summary: 'CRDS cache: best references, contexts, sync, verify', load: async () => (await import('./crds.ts')).crdsCommand },
 };
