@@ -150,6 +150,18 @@ function answerFor(rmapName: string, run: () => string | readonly string[]): Bes
  * META.INSTRUMENT.NAME in any case, or FITS keywords; raw values).
  */
 export function bestrefs(context: CrdsContext, header: Readonly<Record<string, unknown>>, options: BestrefsOptions = {}): BestrefsResult {
+  // Lookup failures are ordinary answers here, thrown and caught many times per
+  // header; their stack traces are never shown, so do not pay for them.
+  const stackLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return computeBestrefs(context, header, options);
+  } finally {
+    Error.stackTraceLimit = stackLimit;
+  }
+}
+
+function computeBestrefs(context: CrdsContext, header: Readonly<Record<string, unknown>>, options: BestrefsOptions): BestrefsResult {
   const conditioned = conditionHeader(header);
   let instrument: string;
   let imapName: string;

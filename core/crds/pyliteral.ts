@@ -34,6 +34,10 @@ const SIMPLE_ESCAPES: Record<string, string> = {
   '\n': '', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v',
 };
 
+const NAME_RE = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** A run of string characters needing no attention (no quote, backslash or newline). */
+const PLAIN_RE = /[^'"\\\n]*/y;
+
 class Lexer {
   private pos = 0;
   private line = 1;
@@ -74,14 +78,23 @@ class Lexer {
     }
     const line = this.line;
     const c = s[this.pos]!;
-    const prefix = /^([rRbBuU]{0,2})(['"])/.exec(s.slice(this.pos, this.pos + 3));
-    if (prefix && /^[rRbBuU]*$/.test(prefix[1]!)) {
-      this.pos += prefix[1]!.length;
-      return { t: 'str', v: this.string(/[rR]/.test(prefix[1]!)), line };
+    if (c === "'" || c === '"') return { t: 'str', v: this.string(false), line };
+    const PREFIX = 'rRbBuU';
+    if (PREFIX.includes(c)) {
+      const d = s[this.pos + 1] ?? '';
+      const e = s[this.pos + 2] ?? '';
+      const n = d === "'" || d === '"' ? 1 : PREFIX.includes(d) && d !== '' && (e === "'" || e === '"') ? 2 : 0;
+      if (n) {
+        const raw = /[rR]/.test(s.slice(this.pos, this.pos + n));
+        this.pos += n;
+        return { t: 'str', v: this.string(raw), line };
+      }
     }
-    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(s[this.pos + 1] ?? ''))) return { t: 'num', v: this.number(), line };
-    if (/[A-Za-z_]/.test(c)) {
-      const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(this.pos, this.pos + 200))!;
+    const code = c.charCodeAt(0);
+    if ((code >= 48 && code <= 57) || (c === '.' && /[0-9]/.test(s[this.pos + 1] ?? ''))) return { t: 'num', v: this.number(), line };
+    if ((code >= 65 && code <= 90) || (code >= 97 && code <= 122) || c === '_') {
+      NAME_RE.lastIndex = this.pos;
+      const m = NAME_RE.exec(s)!;
       this.pos += m[0].length;
       return { t: 'name', v: m[0], line };
     }
@@ -113,6 +126,10 @@ class Lexer {
     this.pos += triple ? 3 : 1;
     let out = '';
     for (;;) {
+      PLAIN_RE.lastIndex = this.pos;
+      const run = PLAIN_RE.exec(s)![0];
+      out += run;
+      this.pos += run.length;
       if (this.pos >= s.length) this.fail('unterminated string', startLine);
       const c = s[this.pos]!;
       if (triple ? s.startsWith(q.repeat(3), this.pos) : c === q) {

@@ -16,9 +16,17 @@ const T_SEPARATED = /^\d\d\d\d[-/]\d\d[-/]\d\dT\d\d(:\d\d){1,2}(\.\d{1,6})?$/;
 const ALPHABETICAL = /[A-Za-z]{3,10}/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** Reformat any accepted date text to CRDS standard form. */
+const reformatted = new Map<string, string>();
+
+/** Reformat any accepted date text to CRDS standard form (memoized: headers repeat dates per rmap). */
 export function reformatDate(date: string): string {
-  return formatDate(parseDate(date));
+  let r = reformatted.get(date);
+  if (r === undefined) {
+    r = formatDate(parseDate(date));
+    if (reformatted.size > 4096) reformatted.clear();
+    reformatted.set(date, r);
+  }
+  return r;
 }
 
 export function parseDate(input: string): DateParts {
