@@ -116,11 +116,16 @@ export class CrdsServer {
 
   /**
    * `get_file_info_map(observatory, files, fields)`: sha1sum, size,
-   * instrument, filekind per file. Files the server does not know map to null.
+   * instrument, filekind per file, for a list of names or for every file of
+   * a context (string). Files the server does not know map to null.
    */
-  async getFileInfoMap(files: readonly string[], signal?: AbortSignal): Promise<Map<string, ServerFileInfo | null>> {
+  async getFileInfoMap(files: readonly string[] | string, signal?: AbortSignal): Promise<Map<string, ServerFileInfo | null>> {
     const out = new Map<string, ServerFileInfo | null>();
-    const sorted = [...new Set(files)].sort();
+    // A context stands for its whole closure: mappings and the references they name.
+    const names = typeof files === 'string'
+      ? [...(await this.getMappingClosure(files, signal)), ...(await this.getReferenceNames(files, signal))]
+      : files;
+    const sorted = [...new Set(names)].sort();
     for (let i = 0; i < sorted.length; i += 500) {
       const chunk = sorted.slice(i, i + 500);
       const r = await this.call<Record<string, unknown>>('get_file_info_map', [this.observatory, chunk, FILE_INFO_FIELDS], signal);
@@ -184,8 +189,14 @@ export class CrdsServer {
    * dropped connection surfaces as an 'error' on the stream.
    */
   async download(name: string, signal?: AbortSignal): Promise<{ stream: Readable; contentLength: number | undefined; url: string }> {
-    const url = await this.fileUrl(name, signal);
-    const res = await this.request('GET', url, undefined, signal);
+    let url = await this.fileUrl(name, signal);
+    let res = await this.request('GET', url, undefined, signal);
+    // File URLs may redirect (to an archive or cloud store); follow a few hops like urllib does.
+    for (let hops = 0; hops < 5 && [301, 302, 303, 307, 308].includes(res.statusCode ?? 0) && res.headers.location; hops++) {
+      res.resume();
+      url = new URL(res.headers.location, url).toString();
+      res = await this.request('GET', url, undefined, signal);
+    }
     if (res.statusCode !== 200) {
       res.resume();
       throw new CrdsError('crds-download', `CRDS server ${this.url}: downloading ${name} from ${url} failed: HTTP ${res.statusCode}`, { file: name });

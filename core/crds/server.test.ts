@@ -68,6 +68,26 @@ describe('CrdsServer (JSON-RPC client)', () => {
     await expect(s.download('jwst_nope_0001.fits')).rejects.toThrow(/HTTP 404/);
   });
 
+  it('gives file info for a whole context', async () => {
+    const m = await new CrdsServer(h.server.url).getFileInfoMap('jwst_9002.pmap');
+    expect([...m.keys()].sort()).toEqual([...h.fixture.mappings9002, ...h.fixture.references9002].sort());
+    expect([...m.values()].every((i) => i && i.sha1sum.length === 40)).toBe(true);
+  });
+
+  it('follows redirects of file URLs', async () => {
+    const r = await makeHarness({ redirectDownloads: true });
+    try {
+      const { stream, url } = await new CrdsServer(r.server.url).download(r.fixture.bigFile);
+      const parts: Buffer[] = [];
+      for await (const c of stream) parts.push(c as Buffer);
+      expect(Buffer.concat(parts)).toEqual(r.fixture.files.get(r.fixture.bigFile));
+      expect(url).toBe(`${r.server.url}/files/references/${r.fixture.bigFile}`);
+      expect(r.server.log).toContain(`REDIRECT /unchecked_get/references/jwst/${r.fixture.bigFile}`);
+    } finally {
+      await r.cleanup();
+    }
+  });
+
   it('decodes crds_encoded payloads (gzip or zlib)', () => {
     const v = { a: [1, 'x'] };
     expect(crdsDecode({ crds_encoded: '1.0', crds_payload: gzipSync(JSON.stringify(v)).toString('base64') })).toEqual(v);

@@ -36,6 +36,8 @@ export interface TestServerOptions {
   readonly bestRefs?: BestRefsResolver;
   /** Reuse a port (to restart a stopped server at the same URL). */
   readonly port?: number;
+  /** Answer unchecked_get with a 302 to `/files/<kind>/<name>`, as a server fronting an archive might. */
+  readonly redirectDownloads?: boolean;
 }
 
 export interface TestCrdsServer {
@@ -166,11 +168,16 @@ export async function startCrdsTestServer(opts: TestServerOptions): Promise<Test
   const server = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const url = req.url ?? '/';
-    const dl = /^\/unchecked_get\/(mappings|references)\/jwst\/([^/?]+)$/.exec(url);
-    const delayed = take(faults.delay, dl ? decodeURIComponent(dl[2]!) : undefined);
+    if (opts.redirectDownloads && url.startsWith('/unchecked_get/')) {
+      log.push(`REDIRECT ${url}`);
+      res.writeHead(302, { location: url.replace(/^\/unchecked_get\/(mappings|references)\/jwst\//, '/files/$1/') }).end();
+      return;
+    }
+    const dl = /^\/(?:unchecked_get\/(mappings|references)\/jwst|files\/(mappings|references))\/([^/?]+)$/.exec(url);
+    const delayed = take(faults.delay, dl ? decodeURIComponent(dl[3]!) : undefined);
     const go = (): void => {
       if (req.method === 'POST' && url.startsWith('/json/')) return void answerRpc(req, res, base);
-      if (req.method === 'GET' && dl) return void sendFile(res, dl[1]!, decodeURIComponent(dl[2]!));
+      if (req.method === 'GET' && dl) return void sendFile(res, (dl[1] ?? dl[2])!, decodeURIComponent(dl[3]!));
       log.push(`${req.method} ${url}`);
       res.writeHead(404).end('not found');
     };
