@@ -90,7 +90,7 @@ function allocFor(code: string, mode: Mode, n: number): TypedArray | string[] {
     case 'D': return new Float64Array(n);
     case 'C': return new Float32Array(2 * n);
     case 'M': return new Float64Array(2 * n);
-    default: return new Array<string>(n);
+    default: return new Array<string>(n).fill('');
   }
 }
 
