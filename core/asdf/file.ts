@@ -159,14 +159,14 @@ export function serializeAsdf(tree: Record<string, unknown>, opts: SerializeOpti
   if (typeof tree !== 'object' || tree === null || Array.isArray(tree)) {
     throw new AsdfError('asdf-serialize', 'the tree must be a mapping');
   }
-  // asdf_library and history lead the tree, as in files the reference library writes.
-  const root: Record<string, unknown> = {
-    asdf_library: tree.asdf_library ?? new Tagged(SOFTWARE_TAG, {
-      author: 'WebbDesk', homepage: 'https://github.com/webbdesk/webbdesk', name: 'webbdesk', version: WEBBDESK_VERSION,
-    }),
-  };
-  if (tree.history !== undefined) root.history = tree.history;
-  copyMarked(tree, root);
+  // A tree without asdf_library gets ours first; otherwise the tree's key order is kept.
+  let root = tree;
+  if (tree.asdf_library === undefined) {
+    root = {
+      asdf_library: new Tagged(SOFTWARE_TAG, { name: 'webbdesk', version: WEBBDESK_VERSION }),
+    };
+    copyMarked(tree, root);
+  }
   const { node, blocks } = writeTree(root, { externalSource: opts.externalSource });
   (node as Node & { tag?: string }).tag = opts.rootTag ?? ASDF_ROOT_TAG;
   const doc = new Document(null, { version: '1.1', schema: 'failsafe' });
@@ -197,15 +197,11 @@ export function serializeAsdf(tree: Record<string, unknown>, opts: SerializeOpti
   return out;
 }
 
-/** Copy the remaining keys of `from` into `to`, keeping float marks. */
+/** Copy the keys of `from` into `to`, keeping float marks. */
 function copyMarked(from: Record<string, unknown>, to: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(from)) {
-    if (k === 'asdf_library' || k === 'history') continue;
+    if (k === 'asdf_library') continue;
     to[k] = v;
+    if (isMarkedFloat(from, k)) markFloat(to, k);
   }
-  transferFloatMarks(from, to);
-}
-
-function transferFloatMarks(from: Record<string, unknown>, to: Record<string, unknown>): void {
-  for (const k of Object.keys(to)) if (isMarkedFloat(from, k)) markFloat(to, k);
 }

@@ -51,13 +51,11 @@ export function fitsReferences(tree: unknown): Array<{ path: string; node: AsdfN
 
 /**
  * Parse the bytes of an ASDF_METADATA cell. Same as parseAsdf; ndarray nodes whose
- * source is a `fits:` string stay references (see fitsSourceOf). Trailing NUL padding
- * of the cell is ignored.
+ * source is a `fits:` string stay references (see fitsSourceOf). The cell is the whole
+ * ASDF file: trailing zero bytes belong to the last block's data and are not trimmed.
  */
 export function parseAsdfInFits(asdfBytes: Uint8Array, file?: string, opts?: ParseOptions): AsdfFile {
-  let end = asdfBytes.length;
-  while (end > 0 && asdfBytes[end - 1] === 0) end--;
-  const f = parseAsdf(asdfBytes.subarray(0, end), file, opts);
+  const f = parseAsdf(asdfBytes, file, opts);
   for (const { node } of fitsReferences(f.tree)) {
     if (!/^fits:[^,]+,\d+$/.test(String(node.source))) {
       throw new AsdfError('asdf-fits', `malformed FITS source ${JSON.stringify(node.source)}`, { file });

@@ -1,20 +1,13 @@
 // Reading real files written by Python asdf / stdatamodels (the truth), under ../shared.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HAVE_SHARED, sharedPath } from '../../test/shared.ts';
 import { AsdfNDArray, isMarkedFloat, parseAsdf, resolveArray, Tagged, TIMESTAMP_TAG, type AsdfFile } from './index.ts';
 import { toHex, md5 } from './md5.ts';
+import { findFiles } from './test-files.node.ts';
 
-export function allAsdfFiles(): string[] {
-  const out: string[] = [];
-  for (const root of [sharedPath('external'), sharedPath('golden')]) {
-    for (const rel of readdirSync(root, { recursive: true }) as string[]) {
-      if (rel.endsWith('.asdf')) out.push(path.join(root, rel));
-    }
-  }
-  return out.sort();
-}
+const allAsdfFiles = (): string[] => findFiles([sharedPath('external'), sharedPath('golden')], '.asdf');
 
 const load = (...p: string[]): AsdfFile => {
   const f = sharedPath(...p);
