@@ -5,7 +5,8 @@
  * `--option` (`--contexts jwst_0541.pmap jwst_0542.pmap`).
  */
 import { CrdsError } from '../errors/index.ts';
-import { resolveConfig } from '../crds/config.node.ts';
+import { resolveConfig, type CrdsConfig } from '../crds/config.node.ts';
+import { CrdsServer } from '../crds/server.node.ts';
 import { importReferences, listCache, pruneCache, verifyCache } from '../crds/cache.node.ts';
 import { sync, type SyncProgress } from '../crds/sync.node.ts';
 import type { CliIO, Command } from './main.ts';
@@ -52,6 +53,14 @@ function parse(cmd: string, argv: readonly string[], spec: ArgSpec): Parsed {
   return out;
 }
 
+/** The server client for a command, honouring CRDS_CLIENT_TIMEOUT_SECONDS (default 30 s here). */
+function serverFor(config: CrdsConfig): CrdsServer {
+  const t = process.env.CRDS_CLIENT_TIMEOUT_SECONDS;
+  const seconds = t === undefined || t === '' ? 30 : Number(t);
+  if (!(seconds > 0)) throw new CrdsError('crds-config', `CRDS_CLIENT_TIMEOUT_SECONDS must be a positive number, not ${JSON.stringify(t)}`);
+  return new CrdsServer(config.serverUrl, { timeoutMs: seconds * 1000 });
+}
+
 function usageError(cmd: string, message: string): CrdsError {
   return new CrdsError('usage', `${message} (see 'webbdesk crds ${cmd} --help')`);
 }
@@ -82,7 +91,8 @@ from CRDS_SERVER_URL into CRDS_PATH, checking size and sha1 of every download.
   --files F...        also exactly these files
   --repair            check the sha1 of files already present; fetch bad ones again
   --json-progress     one JSON progress object per line on stdout
-Exit status 1 when any file could not be fetched or, offline, is missing.`;
+Exit status 1 when any file could not be fetched or, offline, is missing.
+Network timeout: CRDS_CLIENT_TIMEOUT_SECONDS (default 30 s of silence).`;
 
 export const crdsSyncCommand: Command = async (argv, io) => {
   if (wantsHelp(argv, io, SYNC_HELP)) return 0;
@@ -103,8 +113,10 @@ export const crdsSyncCommand: Command = async (argv, io) => {
   const onSignal = (): void => controller.abort();
   process.once('SIGINT', onSignal);
   try {
+    const config = resolveConfig();
     const r = await sync({
-      config: resolveConfig(),
+      config,
+      server: serverFor(config),
       contexts: a.lists.get('contexts'),
       files: a.lists.get('files'),
       fetchReferences: a.flags.has('fetch-references'),
@@ -156,7 +168,8 @@ also against the sha1sum in their header. Exit status 1 if any file is bad.`;
 export const crdsVerifyCommand: Command = async (argv, io) => {
   if (wantsHelp(argv, io, VERIFY_HELP)) return 0;
   const a = parse('verify', argv, { flags: ['sha1', 'json'] });
-  const r = await verifyCache({ config: resolveConfig(), sha1: a.flags.has('sha1') });
+  const config = resolveConfig();
+  const r = await verifyCache({ config, server: serverFor(config), sha1: a.flags.has('sha1') });
   if (a.flags.has('json')) io.stdout(JSON.stringify(r, null, 1) + '\n');
   else {
     if (r.note) io.stderr(`note: ${r.note}\n`);
@@ -201,7 +214,8 @@ export const crdsImportCommand: Command = async (argv, io) => {
   const a = parse('import', argv, { flags: ['json'], positionals: 1 });
   const dir = a.positionals[0];
   if (!dir) throw usageError('import', 'give the folder to import from');
-  const r = await importReferences(dir, { config: resolveConfig() });
+  const config = resolveConfig();
+  const r = await importReferences(dir, { config, server: serverFor(config) });
   if (a.flags.has('json')) io.stdout(JSON.stringify(r, null, 1) + '\n');
   else {
     for (const f of r.imported) io.stdout(`imported ${f.name} -> ${f.path} (verified by ${f.verifiedBy})\n`);

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CrdsError } from '../errors/index.ts';
@@ -8,6 +9,7 @@ import { readCatalog } from './cache-catalog.node.ts';
 import { sync, type SyncProgress } from './sync.node.ts';
 import { crdsSyncCommand, crdsVerifyCommand } from '../cli/crds-cache.ts';
 import { filesUnder, makeHarness, runCliChild, runCliHere, type Harness } from '../../test/crds-server/harness.ts';
+import { REPO_ROOT } from '../../test/shared.ts';
 
 const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('hex');
 
@@ -83,6 +85,30 @@ describe('sync', () => {
     const r2 = await sync({ config: h.config(), contexts: ['jwst_9001.pmap'], fetchReferences: true });
     expect(r2.downloaded).toEqual([h.fixture.bigFile]);
     expect(h.server.downloads() - before).toBe(1);
+    expectCacheHolds([...h.fixture.mappings9001, ...h.fixture.references9001]);
+  });
+
+  it('a sync killed mid-file leaves only a hidden temporary, which the next sync removes while completing', async () => {
+    h.server.faults.stall = { file: h.fixture.bigFile, afterBytes: 50_000, ms: 20_000 };
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'webbdesk.js'), 'crds', 'sync', '--contexts', 'jwst_9001.pmap', '--fetch-references'], {
+      env: { PATH: process.env.PATH ?? '', ...h.env() }, stdio: 'ignore',
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    const isTemp = (p: string): boolean => p.split('/').pop()!.startsWith(`.${h.fixture.bigFile}.`) && p.endsWith('.part');
+    try {
+      const deadline = Date.now() + 20_000;
+      while (!filesUnder(h.cachePath).some(isTemp) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(filesUnder(h.cachePath).some(isTemp)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    expect(cacheFiles().some((p) => p.endsWith(`/${h.fixture.bigFile}`))).toBe(false);
+    delete h.server.faults.stall;
+    const r = await sync({ config: h.config(), contexts: ['jwst_9001.pmap'], fetchReferences: true });
+    expect(r.failed).toEqual([]);
+    expect(r.downloaded).toContain(h.fixture.bigFile);
+    expect(filesUnder(h.cachePath).filter((p) => p.includes('.part'))).toEqual([]);
     expectCacheHolds([...h.fixture.mappings9001, ...h.fixture.references9001]);
   });
 

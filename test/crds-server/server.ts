@@ -8,6 +8,7 @@
  *
  * Fault injection (each fault has an optional `count`; absent = every time):
  * - drop:    send `afterBytes` of a file, then destroy the socket;
+ * - stall:   send `afterBytes` of a file, then pause `ms` before the rest;
  * - corrupt: flip the byte at `offset` of a file as it is sent;
  * - delayMs: wait before answering any request (or only downloads of `file`).
  */
@@ -24,6 +25,8 @@ export type BestRefsResolver = (context: string, header: Record<string, string>,
 export interface Fault { file?: string; count?: number }
 export interface Faults {
   drop?: Fault & { afterBytes: number };
+  /** Send `afterBytes` of a file, then pause `ms` before the rest. */
+  stall?: Fault & { afterBytes: number; ms: number };
   corrupt?: Fault & { offset: number };
   delay?: Fault & { ms: number };
 }
@@ -217,6 +220,8 @@ export async function startCrdsTestServer(opts: TestServerOptions): Promise<Test
     const data = Buffer.from(readFileSync(e.path));
     if (take(faults.corrupt, name)) data[faults.corrupt!.offset % data.length] ^= 0xff;
     const dropAt = take(faults.drop, name) ? Math.min(faults.drop!.afterBytes, data.length - 1) : -1;
+    let stallAt = take(faults.stall, name) ? Math.min(faults.stall!.afterBytes, data.length - 1) : -1;
+    const stallMs = faults.stall?.ms ?? 0;
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': data.length });
     let pos = 0;
     const step = 16 * 1024;
@@ -226,7 +231,14 @@ export async function startCrdsTestServer(opts: TestServerOptions): Promise<Test
           res.socket?.destroy();
           return;
         }
-        const end = dropAt >= 0 && pos < dropAt ? Math.min(pos + step, dropAt) : Math.min(pos + step, data.length);
+        if (stallAt >= 0 && pos >= stallAt) {
+          stallAt = -1;
+          const t = setTimeout(pump, stallMs);
+          res.once('close', () => clearTimeout(t));
+          return;
+        }
+        const limit = [dropAt, stallAt].filter((x) => x > pos).reduce((a, b) => Math.min(a, b), data.length);
+        const end = Math.min(pos + step, limit);
         const more = res.write(data.subarray(pos, end));
         pos = end;
         if (!more) return void res.once('drain', pump);
