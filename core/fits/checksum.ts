@@ -5,6 +5,8 @@
  * sum, chosen so the whole HDU sums to -0 (all bits set).
  */
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 /** Incremental 1's complement sum; bytes may arrive in pieces of any length. */
 export class OnesSum {
   private hi = 0;
@@ -28,10 +30,21 @@ export class OnesSum {
     let lo = this.lo;
     // Sums of 16-bit halves stay exact in doubles; fold carries every 2^20 words.
     let k = 0;
-    for (let p = start; p < end; p += 4) {
-      hi += (b[p] << 8) | b[p + 1];
-      lo += (b[p + 2] << 8) | b[p + 3];
-      if (++k === 1 << 20) { [hi, lo] = fold(hi, lo); k = 0; }
+    if (LITTLE_ENDIAN && (b.byteOffset + start) % 4 === 0) {
+      // Fast path: native 32-bit loads; x holds the big-endian word byte-reversed.
+      const w = new Uint32Array(b.buffer, b.byteOffset + start, (end - start) / 4);
+      for (let i = 0; i < w.length; i++) {
+        const x = w[i];
+        hi += ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
+        lo += ((x >>> 8) & 0xff00) | (x >>> 24);
+        if (++k === 1 << 20) { [hi, lo] = fold(hi, lo); k = 0; }
+      }
+    } else {
+      for (let p = start; p < end; p += 4) {
+        hi += (b[p] << 8) | b[p + 1];
+        lo += (b[p + 2] << 8) | b[p + 3];
+        if (++k === 1 << 20) { [hi, lo] = fold(hi, lo); k = 0; }
+      }
     }
     [this.hi, this.lo] = fold(hi, lo);
   }

@@ -257,13 +257,13 @@ export function imageCards(dtype: DType, shape: readonly number[], opts: EncodeI
 }
 
 /** Big-endian stored bytes of an array (a new buffer; the input is not touched). */
-export function encodeImageData(arr: NDArray): Uint8Array {
+export function encodeImageData(arr: NDArray, swap: Swapper = swapInPlace): Uint8Array {
   const src = arr.data;
   const size = DTYPE_BYTES[arr.dtype];
   const out = new Uint8Array(src.length * size);
   out.set(new Uint8Array(src.buffer, src.byteOffset, src.length * size));
   if (arr.dtype === 'int8' || arr.dtype === 'uint16' || arr.dtype === 'uint32' || arr.dtype === 'uint64') flipSignBits(out, size, src.length);
-  swapInPlace(out, size);
+  swap(out, size);
   return out;
 }
 

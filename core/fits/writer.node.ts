@@ -14,6 +14,7 @@ import { applyChecksum, prepareImageHdu, serializeHdu, type HduSpec, type Serial
 import { padTo2880 } from './hdu.ts';
 import { formatHeader, type Header } from './header.ts';
 import { encodeImageData } from './image.ts';
+import { nativeSwap } from './file.node.ts';
 
 interface OpenImage {
   header: Header;
@@ -100,8 +101,8 @@ export class FitsWriter {
       throw new FitsError('bad-plane', `plane is ${plane.dtype} [${plane.shape.join(', ')}], expected ${img.dtype} [${want.join(', ')}]`, { file: this.path, hdu: this.index });
     }
     await this.guard(async () => {
-      const bytes = encodeImageData(plane);
-      img.sum.update(bytes);
+      const bytes = encodeImageData(plane, nativeSwap);
+      if (this.checksum) img.sum.update(bytes);
       await this.write(bytes);
       img.dataBytes += bytes.length;
       img.planes++;
