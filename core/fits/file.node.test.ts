@@ -132,7 +132,7 @@ describe('writing', () => {
   it('reports bad files with FitsError naming file and HDU', async () => {
     const good = serializeFits(specs());
     const cases: Array<[string, Uint8Array, RegExp]> = [
-      ['empty.fits', new Uint8Array(0), /empty/],
+      ['empty.fits', new Uint8Array(0), /the file is empty/],
       ['short.fits', good.subarray(0, 1000), /truncated/],
       ['cut-pad.fits', good.subarray(0, good.length - 2880 * 2 - 100), /HDU 1 \(SCI\).*padding/],
       ['cut-data.fits', good.subarray(0, 2 * 2880 + 300), /HDU 1 \(SCI\).*720 bytes declared/],

@@ -100,6 +100,7 @@ export class FitsFile {
     let src: Source;
     try {
       const { size } = await fh.stat();
+      if (size === 0) throw new FitsError('empty', 'the file is empty', { file: path });
       src = new FileSource(fh, size, stats);
       const magic = new Uint8Array(Math.min(2, size));
       await src.read(magic, 0);
