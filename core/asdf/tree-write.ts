@@ -185,7 +185,7 @@ class Writer {
     else throw new AsdfError('asdf-serialize', `ndarray at ${this.where()} has neither data nor a block`);
     if (a.mask !== undefined) add('mask', a.mask);
     add('datatype', a.datatype);
-    add('byteorder', a.byteorder);
+    if (a.inline === undefined) add('byteorder', a.byteorder); // meaningless for inline data
     add('shape', a.shape);
     if (a.offset) add('offset', a.offset);
     if (a.strides !== undefined) add('strides', a.strides);
