@@ -7,7 +7,7 @@
 export { Tagged, untag, markFloat, isMarkedFloat, TIMESTAMP_TAG } from './scalars.ts';
 export type { AsdfBlock, Compression } from './blocks.ts';
 export {
-  AsdfNDArray, resolveArray, itemSize, NDARRAY_TAG,
+  AsdfNDArray, resolveArray, resolveFields, itemSize, NDARRAY_TAG, type FieldColumn,
   type AsdfDatatype, type AsdfField, type ByteOrder,
 } from './ndarray-node.ts';
 export {

@@ -158,7 +158,7 @@ export function resolveArray(node: AsdfNDArray, blocks: readonly AsdfBlock[], fi
   if (typeof src === 'string') {
     throw new AsdfError('asdf-ndarray', `array data is external (source ${JSON.stringify(src)}); read it from that file or HDU`, { file });
   }
-  const block = typeof src === 'number' ? blocks[src] ?? node.block : node.block;
+  const block = typeof src === 'number' ? blocks.at(src) ?? node.block : node.block;
   if (!block || !(Number.isInteger(src) || src === undefined)) {
     throw new AsdfError('asdf-ndarray', `ndarray source ${JSON.stringify(src)} names no block (file has ${blocks.length})`, { file });
   }
@@ -263,4 +263,63 @@ export function ndarrayBytes(a: NDArray): Uint8Array {
   const copy = bytes.slice();
   swapInPlace(copy, width);
   return copy;
+}
+
+/** One column of a structured (record) array: numbers as an NDArray, fixed-width text as strings. */
+export type FieldColumn = NDArray | string[];
+
+/**
+ * Split a structured ndarray (datatype = list of fields) into columns, in native byte
+ * order: numeric fields become NDArrays of shape [nrows, ...fieldShape], 'ascii'/'ucs4'
+ * fields string arrays (trailing NULs removed). Block data only; C-contiguous rows
+ * (the record size is the row stride) unless `strides` says otherwise.
+ */
+export function resolveFields(node: AsdfNDArray, blocks: readonly AsdfBlock[], file?: string): Map<string, FieldColumn> {
+  const fields = node.datatype;
+  if (!Array.isArray(fields) || fields.length === 0 || typeof fields[0] !== 'object') {
+    throw new AsdfError('asdf-ndarray', `datatype ${JSON.stringify(node.datatype)} is not a record type`, { file });
+  }
+  // Read the raw records as bytes through resolveArray's bounds and stride handling.
+  const recSize = itemSize(fields, file);
+  const rowsNode = new AsdfNDArray({ ...node, datatype: 'uint8', extra: {}, block: node.block });
+  rowsNode.shape = [...node.shape, recSize];
+  if (node.strides) rowsNode.strides = [...node.strides, 1];
+  const raw = resolveArray(rowsNode, blocks, file).data as Uint8Array;
+  const nrows = raw.length / recSize;
+  const out = new Map<string, FieldColumn>();
+  let fieldOffset = 0;
+  (fields as AsdfField[]).forEach((f, k) => {
+    const name = f.name ?? `f${k}`;
+    const count = sizeOf(f.shape ?? []);
+    const width = itemSize(f.datatype, file);
+    const bytes = new Uint8Array(nrows * width * count);
+    for (let r = 0; r < nrows; r++) {
+      bytes.set(raw.subarray(r * recSize + fieldOffset, r * recSize + fieldOffset + width * count), r * width * count);
+    }
+    fieldOffset += width * count;
+    const dt = f.datatype;
+    if (Array.isArray(dt) && (dt[0] === 'ascii' || dt[0] === 'ucs4')) {
+      const strings: string[] = [];
+      const unit = dt[0] === 'ascii' ? 1 : 4;
+      const little = (f.byteorder ?? node.byteorder) === 'little';
+      for (let i = 0; i < nrows * count; i++) {
+        let s = '';
+        for (let c = 0; c < width; c += unit) {
+          const p = i * width + c;
+          const code = unit === 1 ? bytes[p] : little
+            ? bytes[p] | (bytes[p + 1] << 8) | (bytes[p + 2] << 16) | (bytes[p + 3] << 24)
+            : (bytes[p] << 24) | (bytes[p + 1] << 16) | (bytes[p + 2] << 8) | bytes[p + 3];
+          if (code === 0) break;
+          s += String.fromCodePoint(code >>> 0);
+        }
+        strings.push(s);
+      }
+      out.set(name, strings);
+      return;
+    }
+    const dtype = ndDType(dt, file);
+    if ((f.byteorder ?? node.byteorder) === 'big' ? HOST_LITTLE : !HOST_LITTLE) swapInPlace(bytes, width);
+    out.set(name, ndarray(typed(dtype, bytes.buffer) as never, count > 1 || (f.shape?.length ?? 0) > 0 ? [nrows, ...(f.shape ?? [])] : [nrows]));
+  });
+  return out;
 }

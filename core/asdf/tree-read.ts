@@ -153,7 +153,8 @@ const ND_KEYS = new Set(['source', 'data', 'mask', 'datatype', 'byteorder', 'sha
 function toNDArray(tag: string, obj: Record<string, unknown>, node: Node, st: State): AsdfNDArray {
   const { source, data, mask, datatype, byteorder, shape, offset, strides } = obj;
   const where = (what: string): never => fail(st, node, `ndarray: ${what}`);
-  if (source !== undefined && typeof source !== 'string' && !(typeof source === 'number' && Number.isInteger(source) && source >= 0)) {
+  // A negative source counts from the end (-1 = the last block, used for streamed arrays).
+  if (source !== undefined && typeof source !== 'string' && !(typeof source === 'number' && Number.isInteger(source))) {
     where(`invalid source ${JSON.stringify(String(source))}`);
   }
   if (source === undefined && data === undefined) where('neither source nor data given');
@@ -176,7 +177,7 @@ function toNDArray(tag: string, obj: Record<string, unknown>, node: Node, st: St
   if (!(typeof dt === 'string' || Array.isArray(dt))) where(`invalid datatype ${JSON.stringify(dt)}`);
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) if (!ND_KEYS.has(k)) extra[k] = v;
-  const block = typeof source === 'number' ? st.blocks[source] : undefined;
+  const block = typeof source === 'number' ? st.blocks.at(source) : undefined;
   if (typeof source === 'number' && !block) where(`source ${source} names no block (the file has ${st.blocks.length})`);
   return new AsdfNDArray({
     tag, source: source as number | string | undefined, shape: sh, datatype: dt as AsdfDatatype,

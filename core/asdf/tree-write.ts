@@ -73,7 +73,8 @@ class Writer {
     };
     visit(root);
     // Blocks we read keep their relative order, so an unchanged tree keeps its `source` numbers.
-    held.sort((a, b) => (typeof a.source === 'number' ? a.source : Infinity) - (typeof b.source === 'number' ? b.source : Infinity));
+    const order = (n: AsdfNDArray): number => (typeof n.source !== 'number' ? Infinity : n.source < 0 ? 1e15 + n.source : n.source);
+    held.sort((a, b) => order(a) - order(b));
     for (const node of held) {
       const block = node.block;
       if (!block) throw new AsdfError('asdf-serialize', `ndarray with source ${String(node.source)} has no block data to write`);
