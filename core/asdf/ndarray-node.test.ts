@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AsdfError } from '../errors/index.ts';
+import type { NDArray } from '../ndarray/index.ts';
 import { AsdfNDArray, parseAsdf, resolveArray, resolveFields, serializeAsdf, type AsdfBlock } from './index.ts';
 import { md5 } from './md5.ts';
 
@@ -66,9 +67,9 @@ describe('ndarray nodes', () => {
     expect(Array.from((cols.get('WAVELENGTH') as { data: Float64Array }).data)).toEqual([5, 5.25, 5.5]);
     expect(Array.from((cols.get('DQ') as { data: Uint32Array }).data)).toEqual([1, 1024, 1048576]);
     expect(cols.get('NAME')).toEqual(['abc', 'dq', 'wxyz']);
-    const xy = cols.get('XY') as { shape: number[]; data: Int16Array };
+    const xy = cols.get('XY') as NDArray;
     expect(xy.shape).toEqual([3, 2]);
-    expect(Array.from(xy.data)).toEqual([0, 0, -1, 100, -2, 200]);
+    expect(Array.from(xy.data as Int16Array)).toEqual([0, 0, -1, 100, -2, 200]);
     expect(() => resolveArray(f.tree.table as AsdfNDArray, f.blocks)).toThrow(AsdfError);
   });
 
