@@ -46,7 +46,7 @@ describe.skipIf(!HAVE_SHARED)('DataModel open/save', () => {
     expect(gdq.dtype).toBe('uint8');
     const int1 = await m.plane('data', [1]);
     expect(int1.shape).toEqual([5, 32, 40]);
-    expect(Array.from(int1.data.subarray(0, 10))).toEqual(Array.from(sci.data.subarray(6400, 6410)));
+    expect([...int1.data.subarray(0, 10)]).toEqual([...sci.data.subarray(6400, 6410)]);
     const it = await m.table('int_times');
     expect(it?.nrows).toBe(2);
     await expect(m.requireArray('zeroframe')).rejects.toThrow(/ZEROFRAME/);
