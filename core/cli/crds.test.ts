@@ -45,6 +45,14 @@ describe.skipIf(!HAVE_SHARED)('webbdesk crds', () => {
     expect(list[1]!.instrument_mapping).toBe('jwst_nircam_0120.imap');
   });
 
+  it('text output names the parkey values a rule could not match', async () => {
+    writeFileSync(join(dir, 'nomatch.json'), JSON.stringify([{ id: 'slp', header: { 'META.INSTRUMENT.NAME': 'MIRI', 'META.INSTRUMENT.DETECTOR': 'MIRIMAGE', 'META.EXPOSURE.READPATT': 'FASTR1', 'META.SUBARRAY.NAME': 'SLITLESSPRISM', 'META.OBSERVATION.DATE': '2024-03-14', 'META.OBSERVATION.TIME': '10:11:12' } }]));
+    const r = await run(['crds', 'bestrefs', '--headers', join(dir, 'nomatch.json'), '--types', 'dark', '--context', 'jwst_0541.pmap']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/dark\s+error: No match found\./);
+    expect(r.out).toMatch(/jwst_miri_dark_0019\.rmap: .*META\.EXPOSURE\.READPATT="FASTR1".*META\.SUBARRAY\.NAME="SLITLESSPRISM"/);
+  });
+
   it('a bad reference is an error unless allowed', async () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify([{ 'META.INSTRUMENT.NAME': 'NIRCAM', 'META.INSTRUMENT.DETECTOR': 'NRCA1', 'META.INSTRUMENT.FILTER': 'F070W', 'META.INSTRUMENT.PUPIL': 'CLEAR', 'META.OBSERVATION.DATE': '2014-01-01', 'META.OBSERVATION.TIME': '00:00:00' }]));
     const strict = await run(['crds', 'bestrefs', '--headers', join(dir, 'bad.json'), '--types', 'flat', '--json', '--context', 'jwst_0500.pmap']);

@@ -185,6 +185,12 @@ export const bestrefsCommand: Command = async (argv, io) => {
       const p = publicAnswer(a, rt, allowBad);
       const shown = p.kind === 'file' ? p.value + (a.badReference ? '  (bad reference, allowed)' : '') : p.kind === 'n/a' ? 'n/a' : p.value.replace(/^NOT FOUND /, 'error: ');
       io.stdout(`  ${rt.padEnd(width)}  ${shown}\n`);
+      // Say which parkey values the rule could not match.
+      if (p.kind === 'error' && a.rmap && /\.rmap$/.test(a.rmap)) {
+        const keys = ctx.rmap(a.rmap).requiredParkeys;
+        const vals = keys.map((k) => `${k}=${JSON.stringify(r.minimizedHeader?.[k] ?? 'UNDEFINED')}`);
+        io.stdout(`  ${''.padEnd(width)}  (${a.rmap}: ${vals.join(', ')})\n`);
+      }
     }
   }
   if (args.flags.has('--json')) io.stdout(JSON.stringify(json, null, 1) + '\n');
