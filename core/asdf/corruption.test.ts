@@ -3,20 +3,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HAVE_SHARED, sharedPath } from '../../test/shared.ts';
 import { AsdfError } from '../errors/index.ts';
+import { mulberry32 } from '../random/index.ts';
 import { ndarray } from '../ndarray/index.ts';
 import { AsdfNDArray, parseAsdf, resolveArray, serializeAsdf, Tagged, type AsdfFile } from './index.ts';
 
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function resolveAll(f: AsdfFile): void {
   const walk = (v: unknown): void => {

@@ -10,20 +10,8 @@ import path from 'node:path';
 import { writeFits } from '../fits/index.node.ts';
 import { Header } from '../fits/index.ts';
 import { ndarray } from '../ndarray/index.ts';
+import { gaussian } from '../random/index.ts';
 import type { Command } from './main.ts';
-
-/** Deterministic normal deviates (mulberry32 + Box-Muller), so the demo is the same everywhere. */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform() + 1e-300)) * Math.cos(2 * Math.PI * uniform());
-}
 
 export async function writeDemoRateints(dir: string, nints = 20): Promise<string> {
   const ny = 416, nx = 72;

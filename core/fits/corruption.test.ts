@@ -7,21 +7,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FitsError } from '../errors/index.ts';
+import { mulberry32 } from '../random/index.ts';
 import { HAVE_SHARED, sharedPath } from '../../test/shared.ts';
 import { FitsFile } from './index.node.ts';
 import { parseFits } from './fits.ts';
 
-/** mulberry32: a small seeded PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** Parse and decode everything; return 'ok' or the FitsError code; rethrow anything else. */
 function exercise(bytes: Uint8Array): string {
