@@ -108,12 +108,16 @@ export interface StepDefinition<I extends StepInput = StepInput, O extends StepP
   readonly supports?: (input: I) => string | undefined;
   /** true when WebbDesk has only the declaration (parameters, reftypes) and no algorithm yet. */
   readonly declaredOnly?: boolean;
+  /** jwst's spec sets `skip = boolean(default=True)` (clean_flicker_noise, charge_migration, pixel_replace, ...): the runner's default for skip. */
+  readonly skipByDefault?: boolean;
   run(input: I, ctx: StepContext): Promise<O>;
 }
 
 /** One entry of a pipeline's step list: the UI draws the same list. */
 export interface PipelineStepEntry {
   readonly step: StepDefinition;
+  /** The step's name inside this pipeline when it differs from step.name (jwst step_defs key: Spec2Pipeline's 'bkg_subtract' is BackgroundStep, 'imprint_subtract' is ImprintStep). */
+  readonly alias?: string;
   /** Whether the step runs for this exposure (seed 003's mode table); absent = always. Skipped ones get cal_step SKIPPED or are left out as jwst does. */
   readonly when?: (meta: Meta) => boolean;
 }
