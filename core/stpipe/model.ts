@@ -6,7 +6,7 @@
  */
 import type { Meta } from '../datamodels/meta.ts';
 import type { ModelType } from '../datamodels/models.ts';
-import type { FitsTable, HduSpec } from '../fits/index.ts';
+import type { FitsTable, HduSpec, Header } from '../fits/index.ts';
 import type { NDArray } from '../ndarray/index.ts';
 
 export interface JwstModel {
@@ -25,6 +25,13 @@ export interface JwstModel {
   extras: HduSpec[];
   /** The file it was read from, if any (for naming and messages). */
   source?: string;
+  /**
+   * Headers as read, by 'PRIMARY', 'SCI', 'SCI,2' (EXTNAME[,EXTVER]): writeModel
+   * starts from them (keeping keywords meta does not model) and writes meta over them.
+   */
+  headers?: Record<string, Header>;
+  /** Meta as loaded (JSON), so writeModel can tell whether a carried ASDF extension is stale. */
+  loadedMeta?: string;
 }
 
 /** One slit (SCI/ERR/DQ/... with EXTVER n) or one EXTRACT1D spectrum. */
