@@ -54,6 +54,7 @@ describe('limb-darkened transit', () => {
         }
       }
     }
+    console.log(`transit: worst |analytic - 2D| = ${worst.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-5);
   });
 
