@@ -1,0 +1,77 @@
+/**
+ * Every step WebbDesk knows, by jwst alias: the ones implemented and the
+ * declared-only ones (jwst 3.0 parameters and reference types, a run that
+ * fails with StepError 'not-implemented'). Pipelines, strun and the UI look
+ * steps up here. Aliases whose module is not imported yet fall back to the
+ * stand-ins of placeholders.ts.
+ */
+import type { StepDefinition } from '../stpipe/index.ts';
+import { PLACEHOLDERS } from './placeholders.ts';
+import { step as adaptive_trace_model } from './adaptive_trace_model/index.node.ts';
+import { step as assign_mtwcs } from './assign_mtwcs/index.node.ts';
+import { step as badpix_selfcal } from './badpix_selfcal/index.node.ts';
+import { step as barshadow } from './barshadow/index.node.ts';
+import { step as charge_migration } from './charge_migration/index.node.ts';
+import { step as clean_flicker_noise } from './clean_flicker_noise/index.node.ts';
+import { step as combine_1d } from './combine_1d/index.node.ts';
+import { step as cube_build } from './cube_build/index.node.ts';
+import { step as extract_2d } from './extract_2d/index.node.ts';
+import { step as fringe } from './fringe/index.node.ts';
+import { step as imprint } from './imprint/index.node.ts';
+import { step as master_background } from './master_background/index.node.ts';
+import { step as master_background_mos } from './master_background_mos/index.node.ts';
+import { step as msa_flagging } from './msa_flagging/index.node.ts';
+import { step as pathloss } from './pathloss/index.node.ts';
+import { step as persistence } from './persistence/index.node.ts';
+import { step as picture_frame } from './picture_frame/index.node.ts';
+import { step as residual_fringe } from './residual_fringe/index.node.ts';
+import { step as spectral_leak } from './spectral_leak/index.node.ts';
+import { step as straylight } from './straylight/index.node.ts';
+import { step as superbias } from './superbias/index.node.ts';
+import { step as targ_centroid } from './targ_centroid/index.node.ts';
+import { step as wavecorr } from './wavecorr/index.node.ts';
+import { step as wfss_contam } from './wfss_contam/index.node.ts';
+
+const REGISTERED: readonly StepDefinition[] = [
+  // declared-only (this folder's declarations of jwst 3.0 steps)
+  adaptive_trace_model,
+  assign_mtwcs,
+  badpix_selfcal,
+  barshadow,
+  charge_migration,
+  clean_flicker_noise,
+  combine_1d,
+  cube_build,
+  extract_2d,
+  fringe,
+  imprint,
+  master_background,
+  master_background_mos,
+  msa_flagging,
+  pathloss,
+  persistence,
+  picture_frame,
+  residual_fringe,
+  spectral_leak,
+  straylight,
+  superbias,
+  targ_centroid,
+  wavecorr,
+  wfss_contam,
+];
+
+/** Step definitions by jwst alias. */
+export const STEPS: Readonly<Record<string, StepDefinition>> = Object.freeze({
+  ...PLACEHOLDERS,
+  ...Object.fromEntries(REGISTERED.map((s) => [s.name, s])),
+});
+
+/** Aliases still served by a placeholder (their module is not imported above). */
+export function placeholderAliases(): string[] {
+  return Object.keys(STEPS).filter((a) => STEPS[a] === PLACEHOLDERS[a]);
+}
+
+/** A step by alias or jwst class name, or undefined. */
+export function findStep(nameOrClass: string): StepDefinition | undefined {
+  return STEPS[nameOrClass] ?? Object.values(STEPS).find((s) => s.className === nameOrClass);
+}
