@@ -122,6 +122,12 @@ export interface PipelineStepEntry {
   readonly when?: (meta: Meta) => boolean;
 }
 
+/** Per-call options of PipelineContext.runStep. */
+export interface RunStepOptions {
+  /** Force skip (jwst's per-mode rules set step.skip = True): the runner logs 'Step skipped.', records SKIPPED and returns the input. */
+  readonly skip?: boolean;
+}
+
 /** What a pipeline flow gets: run one of its steps with all the runner's rules applied. */
 export interface PipelineContext {
   readonly params: Params;
@@ -129,7 +135,7 @@ export interface PipelineContext {
   readonly signal: AbortSignal;
   readonly outputDir: string;
   /** Run a sub-step by alias with its resolved parameters (skip, save_results, overrides, bookkeeping applied). */
-  runStep<O extends StepProduct = StepProduct>(name: string, input: StepInput): Promise<O>;
+  runStep<O extends StepProduct = StepProduct>(name: string, input: StepInput, opts?: RunStepOptions): Promise<O>;
   /** Save a product under the pipeline's naming rules (suffix e.g. 'rate', 'calints', 'x1dints'). */
   save(product: StepProduct, suffix: string): Promise<string[]>;
   progress(done: number, total: number, unit?: string): void;
