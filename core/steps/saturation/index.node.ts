@@ -1,0 +1,68 @@
+/** SaturationStep: flag saturated (and A/D floor) groups from the SATURATION reference. */
+import { defineStep } from '../../stpipe/types.ts';
+import { param } from '../../stpipe/param.ts';
+import type { JwstModel } from '../../stpipe/model.ts';
+import { StepError } from '../../errors/index.ts';
+import { DQ } from '../../datamodels/dq.ts';
+import { extractWindow, readRefFile, refDq, refDqDef, referencePathOrNA, refFloat, refWindow, scienceWindow, translateDq } from '../reffiles/index.node.ts';
+import { intSize, metaNum, metaStr, rampOf, rampOutput, skippedOutput } from '../reffiles/ramp.ts';
+import { flagSaturationInt, prepareThresholds } from './saturation.ts';
+
+export const step = defineStep<JwstModel, JwstModel>({
+  name: 'saturation',
+  className: 'SaturationStep',
+  spec: {
+    n_pix_grow_sat: param.int(1, 'number of layers adjacent pixels to flag', { min: 0 }),
+    use_readpatt: param.bool(true, 'Use grouped read pattern information to assist with flagging'),
+  },
+  referenceTypes: ['saturation', 'superbias'],
+  summary: 'Flag groups at or above the saturation level (and at the A/D floor)',
+  supports(input) {
+    if (metaStr(input, 'exposure.readpatt').includes('IRS2')) return 'saturation for NIRSpec IRS2 readouts is not implemented';
+    return undefined;
+  },
+  async run(input, ctx) {
+    const path = await referencePathOrNA(ctx, 'saturation');
+    if (path === undefined) {
+      ctx.log.warning('No SATURATION reference file found');
+      ctx.log.warning('Saturation step will be skipped');
+      return skippedOutput(input, 'saturation');
+    }
+    ctx.log.info(`Using SATURATION reference file ${path}`);
+    const nframes = metaNum(input, 'exposure.nframes', 1);
+    if (ctx.params['use_readpatt'] === true && nframes > 1) {
+      throw new StepError('not-implemented', `saturation: the grouped-readout check (use_readpatt with NFRAMES=${nframes} > 1) is not implemented; run with --use_readpatt=False`, { parameter: 'use_readpatt' });
+    }
+    const r = rampOf(input, 'saturation');
+    const ref = await readRefFile(path);
+    const sci = scienceWindow(input.meta, r.ny, r.nx);
+    const lvl = refFloat(ref, 'SCI');
+    const level = extractWindow(lvl, refWindow(ref, lvl), sci, `SATURATION ${path}`);
+    const dq0 = refDq(ref);
+    const satDq = dq0 ? translateDq(extractWindow(dq0, refWindow(ref, dq0), sci, `SATURATION ${path} DQ`).data, refDqDef(ref)).dq : new Uint32Array(r.ny * r.nx);
+    const { thresh, dq } = prepareThresholds(level.data, satDq);
+    const nGrow = Number(ctx.params['n_pix_grow_sat'] ?? 1);
+    const gdq = new Uint8Array(r.groupdq);
+    const n = intSize(r);
+    for (let i = 0; i < r.nints; i++) {
+      ctx.signal.throwIfAborted();
+      flagSaturationInt(r.data.subarray(i * n, (i + 1) * n), gdq.subarray(i * n, (i + 1) * n), thresh, r.ngroups, r.ny, r.nx, nGrow);
+      ctx.progress(i + 1, r.nints, 'integrations');
+    }
+    logCounts(ctx.log, gdq, r.ny * r.nx);
+    const pdq = new Uint32Array(r.pixeldq.length);
+    for (let p = 0; p < pdq.length; p++) pdq[p] = (r.pixeldq[p] | dq[p]) >>> 0;
+    return rampOutput(input, r, { groupdq: gdq, pixeldq: pdq });
+  },
+});
+
+function logCounts(log: { info(m: string): void }, gdq: Uint8Array, npix: number): void {
+  const sat = new Uint8Array(npix);
+  const low = new Uint8Array(npix);
+  for (let i = 0; i < gdq.length; i++) {
+    if (gdq[i] & DQ.SATURATED) sat[i % npix] = 1;
+    if (gdq[i] & DQ.AD_FLOOR) low[i % npix] = 1;
+  }
+  log.info(`Detected ${sat.reduce((a, b) => a + b, 0)} saturated pixels`);
+  log.info(`Detected ${low.reduce((a, b) => a + b, 0)} A/D floor pixels`);
+}
