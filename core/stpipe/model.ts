@@ -32,6 +32,17 @@ export interface JwstModel {
   headers?: Record<string, Header>;
   /** Meta as loaded (JSON), so writeModel can tell whether a carried ASDF extension is stale. */
   loadedMeta?: string;
+  /** Set when the model came from an association member: its exptype ('science', 'background', ...) and product. */
+  asn?: AsnMemberInfo;
+}
+
+/** Where an association member came from (the runner sets it; pipelines pick science/background by exptype). */
+export interface AsnMemberInfo {
+  readonly exptype: string;
+  readonly productName: string;
+  readonly asnFile?: string;
+  readonly asnType?: string;
+  readonly asnRule?: string;
 }
 
 /** One slit (SCI/ERR/DQ/... with EXTVER n) or one EXTRACT1D spectrum. */

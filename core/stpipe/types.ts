@@ -136,8 +136,12 @@ export interface PipelineContext {
   readonly outputDir: string;
   /** Run a sub-step by alias with its resolved parameters (skip, save_results, overrides, bookkeeping applied). */
   runStep<O extends StepProduct = StepProduct>(name: string, input: StepInput, opts?: RunStepOptions): Promise<O>;
-  /** Save a product under the pipeline's naming rules (suffix e.g. 'rate', 'calints', 'x1dints'). */
-  save(product: StepProduct, suffix: string): Promise<string[]>;
+  /**
+   * Save a product under the pipeline's naming rules (suffix e.g. 'rate', 'calints', 'x1dints').
+   * Writes only when the pipeline's save_results is true, or with {force: true}
+   * (jwst's save_calibrated_ramp). Returns the paths written.
+   */
+  save(product: StepProduct, suffix: string, opts?: { readonly force?: boolean }): Promise<string[]>;
   progress(done: number, total: number, unit?: string): void;
 }
 
