@@ -1,0 +1,91 @@
+/**
+ * Jump post-processing on a block of rows (stcal docs, "Two-Point Difference
+ * Method", steps 9-10): flag the 4 neighbours of qualifying jumps, flag the
+ * groups following large jumps, and drop JUMP where DO_NOT_USE or SATURATED
+ * is also set. Runs after detection finished on every row, because a
+ * neighbour may lie in another block.
+ */
+import { DNU, JUMP, SAT, type JumpArrays } from './twopoint.ts';
+
+/** After-jump flagging: jumps of at least e1 (e2) electrons flag the next n1 (n2) groups. */
+export interface AfterJumpParams {
+  e1: number;
+  n1: number;
+  e2: number;
+  n2: number;
+  flag4Neighbors: boolean;
+}
+
+/** Neighbour flags for rows [row0, row1): read the eligibility mask of the 4 neighbours. */
+function flagNeighbours(a: JumpArrays, row0: number, row1: number): void {
+  const [nints, ngroups, ny, nx] = a.shape;
+  const plane = ny * nx;
+  for (let k = 0; k < nints * ngroups; k++) {
+    const base = k * plane;
+    for (let y = row0; y < row1; y++) {
+      for (let x = 0; x < nx; x++) {
+        const idx = base + y * nx + x;
+        const hit = (y > 0 && a.nbr[idx - nx] !== 0) || (y < ny - 1 && a.nbr[idx + nx] !== 0)
+          || (x > 0 && a.nbr[idx - 1] !== 0) || (x < nx - 1 && a.nbr[idx + 1] !== 0);
+        if (hit && (a.gdqOut[idx] & (SAT | DNU)) === 0) a.gdqOut[idx] |= JUMP;
+      }
+    }
+  }
+}
+
+/** Flag n groups after each jump whose size (difference minus the pixel median, electrons) is at least e. */
+function flagAfterJumps(a: JumpArrays, p: AfterJumpParams, row0: number, row1: number): void {
+  const [nints, ngroups, ny, nx] = a.shape;
+  const plane = ny * nx;
+  for (let y = row0; y < row1; y++) {
+    for (let x = 0; x < nx; x++) {
+      const pix = y * nx + x;
+      const gain = a.gain[pix];
+      const med = a.median[pix];
+      for (let i = 0; i < nints; i++) {
+        const marks: number[] = [];
+        for (let g = 1; g < ngroups; g++) {
+          const idx = (i * ngroups + g) * plane + pix;
+          if ((a.gdqOut[idx] & JUMP) === 0) continue;
+          if (((a.gdqIn[idx] | a.gdqIn[idx - plane]) & (DNU | SAT)) !== 0) continue;
+          const e0 = Math.fround(a.data[idx - plane] * gain);
+          const e1v = Math.fround(a.data[idx] * gain);
+          const ejump = Math.fround(Math.fround(e1v - e0) - med);
+          let n = 0;
+          if (p.n1 > 0 && ejump >= p.e1) n = Math.max(n, p.n1);
+          if (p.n2 > 0 && ejump >= p.e2) n = Math.max(n, p.n2);
+          if (n > 0) marks.push(g, n);
+        }
+        for (let m = 0; m < marks.length; m += 2) {
+          const g0 = marks[m];
+          const last = Math.min(ngroups - 1, g0 + Math.min(marks[m + 1], ngroups - 2));
+          for (let g = g0; g <= last; g++) {
+            const idx = (i * ngroups + g) * plane + pix;
+            if ((a.gdqOut[idx] & (SAT | DNU)) === 0) a.gdqOut[idx] |= JUMP;
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Remove JUMP where DO_NOT_USE or SATURATED is set too (stcal: redundant bits). */
+function clearRedundant(a: JumpArrays, row0: number, row1: number): void {
+  const [nints, ngroups, ny, nx] = a.shape;
+  const plane = ny * nx;
+  for (let k = 0; k < nints * ngroups; k++) {
+    const lo = k * plane + row0 * nx;
+    const hi = k * plane + row1 * nx;
+    for (let idx = lo; idx < hi; idx++) {
+      const q = a.gdqOut[idx];
+      if ((q & JUMP) !== 0 && (q & (DNU | SAT)) !== 0) a.gdqOut[idx] = q & ~JUMP;
+    }
+  }
+}
+
+/** All post-processing for rows [row0, row1). */
+export function postprocessRows(a: JumpArrays, p: AfterJumpParams, row0: number, row1: number): void {
+  if (p.flag4Neighbors) flagNeighbours(a, row0, row1);
+  if (p.n1 > 0 || p.n2 > 0) flagAfterJumps(a, p, row0, row1);
+  clearRedundant(a, row0, row1);
+}

@@ -1,0 +1,123 @@
+/**
+ * Per-pixel helpers of the OLS ramp fit (stcal docs, "Ramp Fitting"):
+ * segment finding and the median rate used for the Poisson variance.
+ */
+import type { RampParams } from './ols.ts';
+
+const DNU = 1;
+const JUMP = 4;
+
+/** Working state of one pixel's ramps (all integrations). */
+export interface PixelRamp {
+  nints: number;
+  ngroups: number;
+  /** [nints*ngroups] DN; NaN where SATURATED. */
+  data: Float64Array;
+  gdq: Uint8Array;
+  gain: number;
+  /** Per-read noise in electrons. */
+  rn: number;
+  pixeldq: number;
+  medianRate: number;
+  is0th: Uint8Array;
+  /** 1 where the integration has a SATURATED group. */
+  intSat: Uint8Array;
+  segStart: Int32Array;
+  segLen: Int32Array;
+  nseg: number;
+  intSlope: Float64Array;
+  intDq: Uint32Array;
+  intVarP: Float64Array;
+  intVarR: Float64Array;
+  intErr: Float64Array;
+  rateSlope: number;
+  rateDq: number;
+  rateVarP: number;
+  rateVarR: number;
+  rateErr: number;
+  invvarESum: number;
+}
+
+/**
+ * Segments of integration i: runs of groups with GROUPDQ 0; a group flagged
+ * exactly JUMP_DET just before a run starts it. One-group segments are dropped
+ * when a longer one exists; if all have one group only the first is kept.
+ */
+export function fillSegments(pr: PixelRamp, i: number): void {
+  const o = i * pr.ngroups;
+  let n = 0;
+  let maxLen = 0;
+  let start = -1;
+  const add = (s: number, e: number): void => {
+    const len = e - s;
+    if (len === 1 && maxLen > 1) return;
+    pr.segStart[n] = s;
+    pr.segLen[n] = len;
+    n++;
+    if (len > maxLen) maxLen = len;
+  };
+  for (let g = 0; g < pr.ngroups; g++) {
+    if (pr.gdq[o + g] === 0) {
+      if (start < 0) start = g > 0 && pr.gdq[o + g - 1] === JUMP ? g - 1 : g;
+    } else if (start >= 0) {
+      add(start, g);
+      start = -1;
+    }
+  }
+  if (start >= 0) add(start, pr.ngroups);
+  if (n >= 2) {
+    if (maxLen < 2) n = 1;
+    else {
+      let m = 0;
+      for (let s = 0; s < n; s++) {
+        if (pr.segLen[s] === 1) continue;
+        pr.segStart[m] = pr.segStart[s];
+        pr.segLen[m] = pr.segLen[s];
+        m++;
+      }
+      n = m;
+    }
+  }
+  pr.nseg = n;
+}
+
+const scratch = { buf: new Float64Array(0) };
+
+/** Median first difference per integration (DN/s), averaged over integrations; NaN counts as 0. */
+export function medianRate(pr: PixelRamp, p: RampParams): number {
+  const { nints, ngroups } = pr;
+  const oneGroupTime = ((p.nframes + 1) * Math.fround(p.frameTime)) / 2;
+  if (ngroups === 1) {
+    let acc = 0;
+    for (let i = 0; i < nints; i++) acc += pr.data[i] / oneGroupTime;
+    return acc / nints;
+  }
+  if (scratch.buf.length < ngroups) scratch.buf = new Float64Array(ngroups);
+  const loc = scratch.buf;
+  let acc = 0;
+  for (let i = 0; i < nints; i++) {
+    const o = i * ngroups;
+    let m: number;
+    if (pr.is0th[i]) m = pr.data[o] / oneGroupTime;
+    else m = integrationMedian(pr, p, o, loc);
+    acc += Number.isNaN(m) ? 0 : m;
+  }
+  return acc / nints;
+}
+
+function integrationMedian(pr: PixelRamp, p: RampParams, o: number, loc: Float64Array): number {
+  const ngroups = pr.ngroups;
+  for (let k = 0; k < ngroups; k++) loc[k] = pr.gdq[o + k] & DNU ? NaN : pr.data[o + k] / p.groupTime;
+  const loc0 = loc[0];
+  let n = 0;
+  for (let k = 0; k < ngroups - 1; k++) {
+    const d = pr.gdq[o + k + 1] & JUMP ? NaN : loc[k + 1] - loc[k];
+    if (!Number.isNaN(d)) loc[n++] = d;
+  }
+  if (n === 0 && !Number.isNaN(loc0)) { loc[0] = loc0; n = 1; }
+  if (n === 0) return NaN;
+  const v = Array.prototype.slice.call(loc, 0, n) as number[];
+  v.sort((a, b) => a - b);
+  const h = n >> 1;
+  return n & 1 ? v[h] : (v[h] + v[h - 1]) / 2;
+}
