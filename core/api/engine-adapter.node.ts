@@ -1,0 +1,78 @@
+/**
+ * Adapts the step engine modules to the API's Engine interface. Expected
+ * shapes (core/stpipe/types.ts): PIPELINES and STEPS map aliases to
+ * PipelineDefinition / StepDefinition (object or array); the runner exports
+ * runPipeline(def, inputPath, options) and runStep(def, inputPath, options)
+ * with options {params, outputDir, signal, onEvent}. Events are normalised
+ * loosely so small differences in the runner's event names still show.
+ */
+import type { PipelineDefinition, StepDefinition } from '../stpipe/types.ts';
+import { WebbError } from '../errors/index.ts';
+import type { Engine, EngineEvent } from './engine.node.ts';
+import { choosePipeline } from './plan.ts';
+import type { StepView } from './types.ts';
+
+type AnyFn = (...a: unknown[]) => Promise<unknown>;
+
+function byName<T extends { name: string }>(x: unknown): Map<string, T> {
+  const out = new Map<string, T>();
+  if (Array.isArray(x)) for (const d of x as T[]) out.set(d.name, d);
+  else if (x && typeof x === 'object') for (const [k, d] of Object.entries(x as Record<string, T>)) out.set(k, d);
+  return out;
+}
+
+function stepView(s: StepDefinition, applies: boolean): StepView {
+  return {
+    name: s.name, className: s.className, summary: s.summary, applies, declaredOnly: !!s.declaredOnly, referenceTypes: s.referenceTypes,
+    spec: Object.fromEntries(Object.entries(s.spec).map(([k, p]) => [k, { kind: p.kind, default: p.default ?? null, doc: p.doc, options: p.options }])),
+  };
+}
+
+function normalise(e: unknown): EngineEvent | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  const o = e as Record<string, unknown>;
+  const t = String(o.kind ?? o.type ?? o.event ?? '');
+  const step = typeof o.step === 'string' ? o.step : typeof o.name === 'string' ? o.name : undefined;
+  if (/start/.test(t)) return { kind: 'step-start', step };
+  if (/end|finish|done|complete|skip/.test(t)) {
+    const st = String(o.state ?? o.status ?? (/skip/.test(t) ? 'skipped' : 'complete')).toLowerCase();
+    return { kind: 'step-end', step, state: st.startsWith('skip') ? 'skipped' : st.startsWith('fail') ? 'failed' : 'complete', output: typeof o.output === 'string' ? o.output : undefined };
+  }
+  if (/progress/.test(t)) return { kind: 'progress', step, done: Number(o.done ?? 0), total: Number(o.total ?? 1), unit: typeof o.unit === 'string' ? o.unit : undefined };
+  if (/log/.test(t)) return { kind: 'log', step, level: (o.level as EngineEvent['level']) ?? 'info', message: String(o.message ?? o.msg ?? '') };
+  return undefined;
+}
+
+export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, stepsUrl: string): Promise<Engine> {
+  const runner = (await import(runnerUrl)) as Record<string, unknown>;
+  const pipelines = byName<PipelineDefinition>(((await import(pipelinesUrl)) as Record<string, unknown>).PIPELINES);
+  const steps = byName<StepDefinition>(((await import(stepsUrl)) as Record<string, unknown>).STEPS);
+  const runPipeline = runner.runPipeline as AnyFn | undefined;
+  const runStep = runner.runStep as AnyFn | undefined;
+  if (typeof runPipeline !== 'function' || typeof runStep !== 'function') throw new WebbError('engine', 'core/stpipe/runner.node.ts lacks runPipeline/runStep');
+  return {
+    async plan(_file, h, pipeline) {
+      const name = pipeline ?? choosePipeline(h.stage, h.expType, h.tso);
+      const def = pipelines.get(name);
+      if (!def) throw new WebbError('not-found', `no pipeline ${name} (known: ${[...pipelines.keys()].join(', ')})`);
+      const meta = { exposure: { type: h.expType }, visit: { tsovisit: h.tso } } as never;
+      return { pipeline: name, className: def.className, steps: def.steps.map((e) => stepView(e.step, e.when ? e.when(meta) : true)) };
+    },
+    async run(req) {
+      const opts = { params: req.params, outputDir: req.outputDir, signal: req.signal, onEvent: (e: unknown) => { const n = normalise(e); if (n) req.onEvent(n); } };
+      let result: unknown;
+      if (req.step) {
+        const def = steps.get(req.step);
+        if (!def) throw new WebbError('not-found', `no step ${req.step}`);
+        result = await runStep(def, req.input, opts);
+      } else {
+        const def = pipelines.get(req.pipeline ?? '');
+        if (!def) throw new WebbError('not-found', `no pipeline ${req.pipeline}`);
+        result = await runPipeline(def, req.input, opts);
+      }
+      const r = (result ?? {}) as { outputs?: unknown; files?: unknown };
+      const outputs = Array.isArray(r.outputs) ? r.outputs : Array.isArray(r.files) ? r.files : [];
+      return { outputs: outputs.filter((x): x is string => typeof x === 'string') };
+    },
+  };
+}
