@@ -29,7 +29,7 @@ export async function readExtract1dRef(path: string): Promise<ApertureEntry[]> {
 function supports(m: JwstModel): string | undefined {
   const exp = String(getMeta(m.meta, 'exposure.type') ?? '');
   if (!SUPPORTED.includes(exp)) return `extract_1d is implemented for MIRI LRS (MIR_LRS-SLITLESS, MIR_LRS-FIXEDSLIT) only, not ${exp || 'an unknown EXP_TYPE'}`;
-  if (m.type !== 'CubeModel' && m.type !== 'ImageModel') return `extract_1d for ${exp} expects a CubeModel or ImageModel, got ${m.type}`;
+  if (!['CubeModel', 'ImageModel', 'SlitModel'].includes(m.type)) return `extract_1d for ${exp} expects a CubeModel, SlitModel or ImageModel, got ${m.type}`;
   return undefined;
 }
 
