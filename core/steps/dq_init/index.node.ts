@@ -5,7 +5,7 @@ import type { JwstModel } from '../../stpipe/model.ts';
 import { StepError } from '../../errors/index.ts';
 import { extractWindow, readRefFile, refDq, refDqDef, referencePathOrNA, refWindow, scienceWindow, translateDq } from '../reffiles/index.node.ts';
 import { metaStr, rampOf, rampOutput, skippedOutput } from '../reffiles/ramp.ts';
-import { orPixelDq } from './dq_init.ts';
+import { orPixelDq, propagateDoNotUse } from './dq_init.ts';
 
 const GUIDER = ['FGS_ACQ1', 'FGS_ACQ2', 'FGS_FINEGUIDE', 'FGS_ID-IMAGE', 'FGS_ID-STACK', 'FGS_TRACK'];
 
@@ -39,6 +39,6 @@ export const step = defineStep<JwstModel, JwstModel>({
     const win = extractWindow(dq, refWindow(ref, dq), scienceWindow(input.meta, r.ny, r.nx), `MASK ${path}`);
     const { dq: mask, unknown } = translateDq(win.data, refDqDef(ref));
     if (unknown.length) ctx.log.warning(`MASK DQ_DEF names not standard flags, ignored: ${unknown.join(', ')}`);
-    return rampOutput(input, r, { pixeldq: orPixelDq(r.pixeldq, mask) });
+    return rampOutput(input, r, { pixeldq: orPixelDq(r.pixeldq, mask), groupdq: propagateDoNotUse(r.groupdq, mask) });
   },
 });

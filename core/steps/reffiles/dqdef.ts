@@ -38,7 +38,7 @@ export function translateDq(dq: ArrayLike<number>, def: readonly DqDefRow[] | un
     const v = dq[i] >>> 0;
     if (v === 0) continue;
     let o = 0;
-    for (const [rv, s] of pairs) if ((v & rv) === rv) o |= s;
+    for (const [rv, s] of pairs) if (((v & rv) >>> 0) === rv) o |= s;
     out[i] = o >>> 0;
   }
   return { dq: out, unknown };
