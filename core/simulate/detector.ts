@@ -62,7 +62,8 @@ export const RESET_DECAY = 1.5;
 /** Reset anomaly (DN) in group g (0-based) of integration i for pixel p. */
 export function resetAnomaly(det: DetectorModel, i: number, g: number, p: number): number {
   if (g >= RESET_GROUPS) return 0;
-  return det.resetAmp[i === 0 ? 0 : 1][p]! * Math.exp(-g / RESET_DECAY);
+  // p < 0: the shape only (amplitude 1)
+  return (p < 0 ? 1 : det.resetAmp[i === 0 ? 0 : 1][p]!) * Math.exp(-g / RESET_DECAY);
 }
 
 /** Dark signal (DN) accumulated by group g (0-based) of integration i, with group time tgroup (s). */

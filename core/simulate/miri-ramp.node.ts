@@ -26,7 +26,7 @@ export interface MiriRampOptions {
   readonly ngroups?: number;
   readonly readpatt?: ReadPattern;
   readonly seed?: number;
-  /** Cosmic-ray jumps per pixel per second (default 3e-4: a few per integration on small subarrays). */
+  /** Cosmic-ray jumps per pixel per second (default 3e-5, about the MIRI in-flight rate of 5 /cm^2/s). */
   readonly jumps?: number;
   /** ISO UTC start of the exposure (default 2026-03-14T10:11:12). */
   readonly start?: string;
@@ -79,7 +79,7 @@ export async function simulateMiriRamp(o: MiriRampOptions): Promise<SimulationRe
   const det = makeDetector(sub, seed, o.detector);
   const slope = rampScene(det, seed);
   const rnd = rampRandom(seed);
-  const jumps = drawJumps(o.jumps ?? 3e-4, nints, ngroups, timing.tgroup, det.ny, det.nx, (y, x) => !isReferenceColumn(sub, x) && !det.mask[y * det.nx + x], rnd);
+  const jumps = drawJumps(o.jumps ?? 3e-5, nints, ngroups, timing.tgroup, det.ny, det.nx, (y, x) => !isReferenceColumn(sub, x) && !det.mask[y * det.nx + x], rnd);
   await mkdir(o.out, { recursive: true });
   const uncal = path.join(o.out, uncalFileName(spec));
   await writeUncal(uncal, { det, spec, slopeFor: () => slope, jumps, rnd, onProgress: o.onProgress });

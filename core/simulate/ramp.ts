@@ -10,7 +10,7 @@
  * where Q(g) is the Poisson charge collected during g + 1 group times.
  * calwebb_detector1 undoes it in its MIRI order: ipc, reset, linearity, dark.
  */
-import { darkSignal, nonlinearRaw, resetAnomaly, type DetectorModel } from './detector.ts';
+import { nonlinearRaw, resetAnomaly, type DetectorModel } from './detector.ts';
 
 export interface Jump {
   /** 0-based integration, group (the first group that contains the jump), row and column. */
@@ -45,17 +45,14 @@ export function poisson(lambda: number, rnd: RampRandom): number {
 /** 3x3 convolution with edge clamping, in place through a scratch buffer. */
 export function convolve3x3(plane: Float64Array, ny: number, nx: number, k: Float32Array, scratch: Float64Array): void {
   scratch.set(plane);
+  const [k0, k1, k2, k3, k4, k5, k6, k7, k8] = k as unknown as number[];
   for (let y = 0; y < ny; y++) {
+    const ym = Math.max(0, y - 1) * nx, y0 = y * nx, yp = Math.min(ny - 1, y + 1) * nx;
     for (let x = 0; x < nx; x++) {
-      let s = 0;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = Math.min(ny - 1, Math.max(0, y + dy));
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = Math.min(nx - 1, Math.max(0, x + dx));
-          s += k[(dy + 1) * 3 + dx + 1]! * scratch[yy * nx + xx]!;
-        }
-      }
-      plane[y * nx + x] = s;
+      const xm = Math.max(0, x - 1), xp = Math.min(nx - 1, x + 1);
+      plane[y0 + x] = k0! * scratch[ym + xm]! + k1! * scratch[ym + x]! + k2! * scratch[ym + xp]!
+        + k3! * scratch[y0 + xm]! + k4! * scratch[y0 + x]! + k5! * scratch[y0 + xp]!
+        + k6! * scratch[yp + xm]! + k7! * scratch[yp + x]! + k8! * scratch[yp + xp]!;
     }
   }
 }
@@ -81,16 +78,27 @@ export function simulateIntegration(inp: RampInput): Uint16Array {
   const n = det.ny * det.nx;
   const raw = new Float64Array(ngroups * n);
   const jumpAt = new Map<number, number>();
-  for (const j of inp.jumps) jumpAt.set(j.group * n + j.y * det.nx + j.x, (jumpAt.get(j.group * n + j.y * det.nx + j.x) ?? 0) + j.amplitude_dn);
+  const jumpPix = new Set<number>();
+  for (const j of inp.jumps) {
+    const k = j.group * n + j.y * det.nx + j.x;
+    jumpAt.set(k, (jumpAt.get(k) ?? 0) + j.amplitude_dn);
+    jumpPix.add(j.y * det.nx + j.x);
+  }
+  const ci = inp.integration === 0 ? 0 : 1;
+  const darkScale = (ci === 0 ? det.firstIntDarkScale : 1) * tgroup;
+  const resetShape = Float64Array.from({ length: ngroups }, (_, g) => resetAnomaly(det, ci, g, -1));
+  const resetAmp = det.resetAmp[ci];
   for (let p = 0; p < n; p++) {
-    const gain = det.gain[p]!;
-    const perGroup = Math.max(0, slope[p]!) * gain * tgroup;
+    const gain = det.gain[p]!, b2 = det.linB2[p]!, ped = det.pedestal[p]!, dark = det.darkRate[p]! * darkScale, ra = resetAmp[p]!;
+    const lambda = Math.max(0, slope[p]!) * gain * tgroup;
+    const expNeg = lambda < 30 ? Math.exp(-lambda) : 0;
+    const hasJump = jumpPix.has(p);
     let q = 0, jumpDn = 0;
     for (let g = 0; g < ngroups; g++) {
-      q += poisson(perGroup, rnd);
-      jumpDn += jumpAt.get(g * n + p) ?? 0;
-      const T = det.pedestal[p]! + darkSignal(det, inp.integration, g, p, tgroup) + q / gain + jumpDn;
-      raw[g * n + p] = nonlinearRaw(T, det.linB2[p]!) + resetAnomaly(det, inp.integration, g, p);
+      q += lambda < 30 ? knuth(expNeg, rnd) : Math.max(0, Math.round(lambda + Math.sqrt(lambda) * rnd.normal()));
+      if (hasJump) jumpDn += jumpAt.get(g * n + p) ?? 0;
+      const T = ped + dark * (g + 1) + q / gain + jumpDn;
+      raw[g * n + p] = nonlinearRaw(T, b2) + ra * resetShape[g]!;
     }
   }
   const out = new Uint16Array(ngroups * n);
@@ -106,6 +114,17 @@ export function simulateIntegration(inp: RampInput): Uint16Array {
     }
   }
   return out;
+}
+
+/** Knuth's method with exp(-lambda) precomputed. */
+function knuth(expNeg: number, rnd: RampRandom): number {
+  if (expNeg >= 1) return 0;
+  let k = 0, prod = rnd.uniform();
+  while (prod > expNeg) {
+    k++;
+    prod *= rnd.uniform();
+  }
+  return k;
 }
 
 /**
