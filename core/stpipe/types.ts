@@ -62,7 +62,7 @@ export interface StepContext {
   /** Aborted on cancel: check between chunks; throw CancelledError (or call signal.throwIfAborted()). */
   readonly signal: AbortSignal;
   /** Worker pool for kernels (core/workers); undefined means run inline. */
-  readonly pool?: unknown;
+  readonly pool?: import('../workers/types.ts').KernelPool;
   /** Directory for intermediate/auxiliary outputs the step writes itself. */
   readonly outputDir: string;
 }
