@@ -29,7 +29,8 @@ export function webSocketTransport(ws: SocketLike): ClientTransport {
     if (m.t === 'reply' && m.id !== undefined) {
       const p = pending.get(m.id);
       pending.delete(m.id);
-      if (p) (m.ok ? p.resolve(m.value) : p.reject(m.error));
+      if (p && m.ok) p.resolve(m.value);
+      else if (p) p.reject(m.error);
     } else if (m.t === 'event' && m.event) for (const l of listeners) l(m.event, m.payload);
   };
   ws.onclose = () => {
