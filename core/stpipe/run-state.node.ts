@@ -8,7 +8,7 @@ import { CancelledError } from '../errors/index.ts';
 import { formatLogLine, makeLogger, type RunEvent, type StepStatus } from './events.ts';
 import type { ResolvedParams } from './params-resolve.ts';
 import { CrdsSession, type CrdsRunOptions } from './references.node.ts';
-import type { StepLogger, StepProduct } from './types.ts';
+import type { StepContext, StepLogger, StepProduct } from './types.ts';
 
 /** Options of runStep / runPipeline. */
 export interface RunOptions {
@@ -32,7 +32,7 @@ export interface RunOptions {
   /** Environment for STPIPE_DISABLE_CRDS_STEPPARS (default process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Worker pool handed to steps as ctx.pool. */
-  readonly pool?: unknown;
+  readonly pool?: StepContext['pool'];
 }
 
 /** One step execution in the provenance. */

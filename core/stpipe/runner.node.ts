@@ -34,7 +34,13 @@ function aloneSuffix(def: StepDefinition): string {
   return def.suffix && def.suffix !== def.name ? def.suffix : def.className.toLowerCase();
 }
 
-async function runUnits(run: RunState, names: { name: string; className: string }, input: RunInput, prepare: (unit: WorkUnit, input: StepInput) => Promise<Prepared>): Promise<RunResult> {
+async function runUnits(
+  run: RunState,
+  names: { name: string; className: string },
+  input: RunInput,
+  prepare: (unit: WorkUnit, input: StepInput) => Promise<Prepared>,
+  failPolicy: () => Promise<boolean> = async () => true,
+): Promise<RunResult> {
   const label = typeof input === 'string' ? input : '<in memory>';
   run.emit({ type: 'run-started', name: names.name, className: names.className, input: label, time: run.t0 });
   const products: StepProduct[] = [];
@@ -45,21 +51,26 @@ async function runUnits(run: RunState, names: { name: string; className: string 
     for (const [i, unit] of units.entries()) {
       run.check();
       if (unit.fromAssociation) run.emit({ type: 'product-started', product: unit.label, index: i, total: units.length });
-      const p = await prepare(unit, await unit.load());
-      resolved ??= p.resolved;
+      let p: Prepared | undefined;
       try {
+        p = await prepare(unit, await unit.load());
+        resolved ??= p.resolved;
         products.push(await p.execute());
         if (unit.fromAssociation) run.emit({ type: 'product-finished', product: unit.label, status: 'ok' });
       } catch (e) {
-        if (e instanceof CancelledError || run.signal.aborted || !unit.fromAssociation) throw e;
+        const paramError = e instanceof StepError && /^(unknown|bad)-parameter$|^param-file/.test(e.code);
+        if (e instanceof CancelledError || run.signal.aborted || !unit.fromAssociation || paramError) throw e;
         run.emit({ type: 'product-finished', product: unit.label, status: 'failed', error: (e as Error).message });
         run.logger(names.className).error(`product ${unit.label} failed: ${(e as Error).message}`);
-        if (p.failOnException) throw e;
+        if (p ? p.failOnException : await failPolicy()) throw e;
         failures.push({ product: unit.label, error: e as Error });
         products.push(null);
       }
     }
-    if (!resolved) throw new StepError('no-input', 'the input holds no product to process');
+    if (!resolved) {
+      if (failures.length === 0) throw new StepError('no-input', 'the input holds no product to process');
+      throw new StepError('all-products-failed', `every product failed; the first: ${failures[0].error.message}`);
+    }
     run.emit({ type: 'run-finished', status: 'ok', outputs: [...run.outputs], durationMs: Date.now() - run.t0 });
     return { products, outputs: [...run.outputs], resolvedParams: resolved, provenance: run.provenance(), failures };
   } catch (e) {
@@ -112,10 +123,10 @@ function pipelineContext(run: RunState, def: PipelineDefinition, unit: WorkUnit,
     outputDir: dir,
     progress: (done, total, u) => run.emit({ type: 'progress', step: def.className, done, total, unit: u }),
     save,
-    runStep: async <O extends StepProduct = StepProduct>(name: string, input: StepInput): Promise<O> => {
+    runStep: async <O extends StepProduct = StepProduct>(name: string, input: StepInput, o: { readonly skip?: boolean } = {}): Promise<O> => {
       const i = aliases.indexOf(name);
       if (i < 0) throw new StepError('unknown-step', `${def.className} has no step ${name} (steps: ${aliases.join(', ')})`);
-      const vals = steps[name];
+      const vals = o.skip ? { ...steps[name], skip: true } : steps[name];
       const base = str(vals.output_file) ?? (vals.search_output_file !== false ? str(own.output_file) : undefined) ?? unit.base;
       const out = await executeStep(run, {
         def: def.steps[i].step, alias: name, loggerName: `${def.className}.${name}`, params: vals, index: i, total: def.steps.length,
@@ -150,7 +161,7 @@ export async function runPipeline(def: PipelineDefinition, input: RunInput, opts
         return out;
       },
     };
-  });
+  }, async () => valuesOf((await resolvePipelineParams(run, def, undefined)).own).fail_on_exception !== false);
 }
 
 export type { RunOptions, RunResult } from './run-state.node.ts';
