@@ -1,0 +1,2 @@
+export * from './asn.ts';
+export * from './members.ts';
