@@ -33,6 +33,8 @@ function normalise(e: unknown): EngineEvent | undefined {
   const o = e as Record<string, unknown>;
   const t = String(o.kind ?? o.type ?? o.event ?? '');
   const step = typeof o.step === 'string' ? o.step : typeof o.name === 'string' ? o.name : undefined;
+  if (t === 'output-written' && typeof o.path === 'string') return { kind: 'step-end', step, state: 'complete', output: o.path };
+  if (t === 'run-finished' || t === 'run-started' || t.startsWith('product')) return undefined;
   if (/start/.test(t)) return { kind: 'step-start', step };
   if (/end|finish|done|complete|skip/.test(t)) {
     const st = String(o.state ?? o.status ?? (/skip/.test(t) ? 'skipped' : 'complete')).toLowerCase();
@@ -43,10 +45,11 @@ function normalise(e: unknown): EngineEvent | undefined {
   return undefined;
 }
 
-export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, stepsUrl: string): Promise<Engine> {
+export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, stepsUrl: string | undefined): Promise<Engine> {
   const runner = (await import(runnerUrl)) as Record<string, unknown>;
   const pipelines = byName<PipelineDefinition>(((await import(pipelinesUrl)) as Record<string, unknown>).PIPELINES);
-  const steps = byName<StepDefinition>(((await import(stepsUrl)) as Record<string, unknown>).STEPS);
+  const steps = stepsUrl ? byName<StepDefinition>(((await import(stepsUrl)) as Record<string, unknown>).STEPS) : new Map<string, StepDefinition>();
+  for (const p of pipelines.values()) for (const e of p.steps) if (!steps.has(e.step.name)) steps.set(e.step.name, e.step);
   const runPipeline = runner.runPipeline as AnyFn | undefined;
   const runStep = runner.runStep as AnyFn | undefined;
   if (typeof runPipeline !== 'function' || typeof runStep !== 'function') throw new WebbError('engine', 'core/stpipe/runner.node.ts lacks runPipeline/runStep');
@@ -59,7 +62,9 @@ export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, steps
       return { pipeline: name, className: def.className, steps: def.steps.map((e) => stepView(e.step, e.when ? e.when(meta) : true)) };
     },
     async run(req) {
-      const opts = { params: req.params, outputDir: req.outputDir, signal: req.signal, onEvent: (e: unknown) => { const n = normalise(e); if (n) req.onEvent(n); } };
+      // The runner takes 'steps.<alias>.<param>' for pipelines; the API says '<alias>.<param>'.
+      const cliParams = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [req.pipeline && k.includes('.') ? `steps.${k}` : k, v]));
+      const opts = { cliParams, outputDir: req.outputDir, signal: req.signal, onEvent: (e: unknown) => { const n = normalise(e); if (n) req.onEvent(n); } };
       let result: unknown;
       if (req.step) {
         const def = steps.get(req.step);

@@ -52,11 +52,11 @@ const STEPS = '../steps/registry.ts';
 
 /** The engine built from the runner modules, or why there is none. */
 export async function loadEngine(): Promise<{ engine: Engine } | { reason: string }> {
-  const missing = [RUNNER, PIPELINES, STEPS].filter((p) => !existsSync(fileURLToPath(here(p))));
+  const missing = [RUNNER, PIPELINES].filter((p) => !existsSync(fileURLToPath(here(p))));
   if (missing.length) return { reason: `engine not available: ${missing.map((m) => m.replace('../', 'core/')).join(', ')} not present in this build` };
   try {
     const { adaptRunner } = await import('./engine-adapter.node.ts');
-    return { engine: await adaptRunner(here(RUNNER).href, here(PIPELINES).href, here(STEPS).href) };
+    return { engine: await adaptRunner(here(RUNNER).href, here(PIPELINES).href, existsSync(fileURLToPath(here(STEPS))) ? here(STEPS).href : undefined) };
   } catch (e) {
     return { reason: `engine not available: ${e instanceof Error ? e.message : String(e)}` };
   }

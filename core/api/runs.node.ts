@@ -98,6 +98,8 @@ export class RunService {
       s.state = 'running';
       s.startedAt = new Date().toISOString();
       this.emitProgress(a, s.name, 0, 1, null, i / a.steps.length);
+    } else if (e.kind === 'step-end' && s && s.state !== 'running' && e.output) {
+      s.output = e.output; // an output written after the step finished (pipeline save)
     } else if (e.kind === 'step-end' && s) {
       s.state = e.state ?? 'complete';
       s.durationMs = s.startedAt ? Date.now() - Date.parse(s.startedAt) : 0;
