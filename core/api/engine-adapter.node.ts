@@ -8,9 +8,22 @@
  */
 import type { PipelineDefinition, StepDefinition } from '../stpipe/types.ts';
 import { WebbError } from '../errors/index.ts';
+import { DataModel } from '../datamodels/model.node.ts';
+import type { Meta } from '../datamodels/meta.ts';
 import type { Engine, EngineEvent } from './engine.node.ts';
 import { choosePipeline } from './plan.ts';
 import type { StepView } from './types.ts';
+
+/** The file's meta for the pipelines' `when` rules (a minimal stand-in when it cannot be read). */
+async function metaOf(file: string, h: { expType: string | null; tso: boolean }): Promise<Meta> {
+  try {
+    const m = await DataModel.open(file);
+    await m.close();
+    return m.meta;
+  } catch {
+    return { exposure: { type: h.expType }, visit: { tsovisit: h.tso } } as Meta;
+  }
+}
 
 type AnyFn = (...a: unknown[]) => Promise<unknown>;
 
@@ -54,11 +67,11 @@ export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, steps
   const runStep = runner.runStep as AnyFn | undefined;
   if (typeof runPipeline !== 'function' || typeof runStep !== 'function') throw new WebbError('engine', 'core/stpipe/runner.node.ts lacks runPipeline/runStep');
   return {
-    async plan(_file, h, pipeline) {
+    async plan(file, h, pipeline) {
       const name = pipeline ?? choosePipeline(h.stage, h.expType, h.tso);
       const def = pipelines.get(name);
       if (!def) throw new WebbError('not-found', `no pipeline ${name} (known: ${[...pipelines.keys()].join(', ')})`);
-      const meta = { exposure: { type: h.expType }, visit: { tsovisit: h.tso } } as never;
+      const meta = await metaOf(file, h);
       return { pipeline: name, className: def.className, steps: def.steps.map((e) => stepView(e.step, e.when ? e.when(meta) : true)) };
     },
     async run(req) {
