@@ -72,7 +72,7 @@ describe.skipIf(!HAVE_SHARED)('execution order equals the real jwst 3.0 runs (go
 
 const CAL_STEP_KEY: Readonly<Record<string, string>> = { imprint_subtract: 'imprint', dark_current: 'dark_sub' };
 
-interface Call { name: string; skip: boolean; n: number }
+interface Call { name: string; skip: boolean; forced: boolean; n: number }
 
 function model(type: string, meta: Meta): JwstModel {
   return { type: type as JwstModel['type'], meta: structuredClone(meta), arrays: {}, tables: {}, extras: [] };
@@ -91,7 +91,7 @@ function toyContext(p: PipelineDefinition, params: Record<string, unknown> = {})
     async runStep<O extends StepProduct>(name: string, input: StepInput, opts?: RunStepOptions): Promise<O> {
       const skip = opts?.skip === true || pipelineSteps(p)[name]!.skipByDefault === true;
       const list = Array.isArray(input) ? (input as JwstModel[]) : [input as JwstModel];
-      calls.push({ name, skip, n: list.length });
+      calls.push({ name, skip, forced: opts?.skip === true, n: list.length });
       const m = structuredClone(list[0]!);
       m.meta.cal_step = { ...(m.meta.cal_step as Meta | undefined), [CAL_STEP_KEY[name] ?? name]: skip ? 'SKIPPED' : 'COMPLETE' };
       if (skip) return m as unknown as O;
@@ -117,7 +117,9 @@ describe('pipeline flows (toy steps)', () => {
     expect((saved[1]!.product as JwstModel).type).toBe('CubeModel');
     expect((saved[2]!.product as JwstModel).type).toBe('ImageModel');
     expect(calls.filter((c) => c.name === 'gain_scale')).toHaveLength(2);
-    expect(calls.filter((c) => c.skip).map((c) => c.name)).toEqual(['emicorr', 'firstframe', 'charge_migration', 'picture_frame', 'clean_flicker_noise', 'persistence']);
+    // every MIRI detector1 step applies: none is skipped by a mode rule
+    expect(calls.filter((c) => c.forced)).toEqual([]);
+    expect(calls.map((c) => c.name)).toEqual([...detector1Order({ instrument: { name: 'MIRI' } }), 'gain_scale']);
   });
 
   it('detector1 without save_calibrated_ramp writes rateints and rate only', async () => {
@@ -144,7 +146,7 @@ describe('pipeline flows (toy steps)', () => {
     const sci = tagMember(model('ImageModel', LRS_FS), { exptype: 'science', poolName: 'p', tableName: 'a_asn.json' });
     const bkg = tagMember(model('ImageModel', LRS_FS), { exptype: 'background' });
     await spec2.run([sci, bkg], ctx);
-    expect(calls.find((c) => c.name === 'bkg_subtract')).toEqual({ name: 'bkg_subtract', skip: false, n: 2 });
+    expect(calls.find((c) => c.name === 'bkg_subtract')).toEqual({ name: 'bkg_subtract', skip: false, forced: false, n: 2 });
     expect(saved.map((s) => s.suffix)).toEqual(['bsub', 'cal', 's2d', 'x1d']);
     expect((saved[1]!.product as JwstModel).meta.asn).toEqual({ pool_name: 'p', table_name: 'a_asn.json' });
   });

@@ -5,8 +5,27 @@
  * steps up here. Aliases whose module is not imported yet fall back to the
  * stand-ins of placeholders.ts.
  */
-import type { StepDefinition } from '../stpipe/index.ts';
+import type { StepDefinition, StepProduct } from '../stpipe/index.ts';
 import { PLACEHOLDERS } from './placeholders.ts';
+import { step as assign_wcs } from './assign_wcs/index.node.ts';
+import { step as dark_current } from './dark_current/index.node.ts';
+import { step as dq_init } from './dq_init/index.node.ts';
+import { step as emicorr } from './emicorr/index.node.ts';
+import { step as extract_1d } from './extract_1d/index.node.ts';
+import { step as firstframe } from './firstframe/index.node.ts';
+import { step as gain_scale } from './gain_scale/index.node.ts';
+import { step as group_scale } from './group_scale/index.node.ts';
+import { step as ipc } from './ipc/index.node.ts';
+import { step as jump } from './jump/index.node.ts';
+import { step as lastframe } from './lastframe/index.node.ts';
+import { step as linearity } from './linearity/index.node.ts';
+import { step as outlier_detection } from './outlier_detection/index.node.ts';
+import { step as ramp_fit } from './ramp_fit/index.node.ts';
+import { step as refpix } from './refpix/index.node.ts';
+import { step as reset } from './reset/index.node.ts';
+import { step as rscd } from './rscd/index.node.ts';
+import { step as saturation } from './saturation/index.node.ts';
+import { step as white_light } from './white_light/index.node.ts';
 import { step as adaptive_trace_model } from './adaptive_trace_model/index.node.ts';
 import { step as assign_mtwcs } from './assign_mtwcs/index.node.ts';
 import { step as badpix_selfcal } from './badpix_selfcal/index.node.ts';
@@ -32,7 +51,30 @@ import { step as targ_centroid } from './targ_centroid/index.node.ts';
 import { step as wavecorr } from './wavecorr/index.node.ts';
 import { step as wfss_contam } from './wfss_contam/index.node.ts';
 
-const REGISTERED: readonly StepDefinition[] = [
+/** Any step definition (steps narrow their input type; the registry hands them any StepInput). */
+type AnyStep = StepDefinition<never, StepProduct>;
+
+const REGISTERED: readonly AnyStep[] = [
+  // implemented in their own modules
+  assign_wcs,
+  dark_current,
+  dq_init,
+  emicorr,
+  extract_1d,
+  firstframe,
+  gain_scale,
+  group_scale,
+  ipc,
+  jump,
+  lastframe,
+  linearity,
+  outlier_detection,
+  ramp_fit,
+  refpix,
+  reset,
+  rscd,
+  saturation,
+  white_light,
   // declared-only (this folder's declarations of jwst 3.0 steps)
   adaptive_trace_model,
   assign_mtwcs,
@@ -63,7 +105,7 @@ const REGISTERED: readonly StepDefinition[] = [
 /** Step definitions by jwst alias. */
 export const STEPS: Readonly<Record<string, StepDefinition>> = Object.freeze({
   ...PLACEHOLDERS,
-  ...Object.fromEntries(REGISTERED.map((s) => [s.name, s])),
+  ...Object.fromEntries(REGISTERED.map((s) => [s.name, s as unknown as StepDefinition])),
 });
 
 /** Aliases still served by a placeholder (their module is not imported above). */

@@ -98,3 +98,34 @@ describe.skipIf(!HAVE_SHARED)('golden strun overrides', () => {
     expect(missing).toEqual([]);
   });
 });
+
+/** Sub-steps listed with 'skip: True' in a golden pipeline.log parameter dump (jwst 3.0 defaults, no CRDS pars files). */
+function skippedByDefault(log: string): Set<string> {
+  const out = new Set<string>();
+  let current = '';
+  for (const line of log.split('\n')) {
+    const step = /^ {4}(\w+):$/.exec(line);
+    if (step) current = step[1]!;
+    if (/^ {6}skip: True$/.test(line) && current) out.add(current);
+  }
+  return out;
+}
+
+describe.skipIf(!HAVE_SHARED)('default skips (golden pipeline.log parameter dumps)', () => {
+  it('every step jwst 3.0 skips by default declares skipByDefault, and no other', async () => {
+    const { PIPELINES, pipelineSteps } = await import('../pipelines/index.node.ts');
+    const logs: [string, string][] = [
+      ['calwebb_detector1', 'golden/detector1_miri/p01_slitlessprism_tso/pipeline.log'],
+      ['calwebb_spec2', 'golden/lrs_spec2_tso3/p01_lrs_slitless_transit/pipeline.log'],
+    ];
+    const wrong: string[] = [];
+    for (const [p, file] of logs) {
+      const skipped = skippedByDefault(readFileSync(sharedPath(file), 'utf8'));
+      expect(skipped.size).toBeGreaterThan(3);
+      for (const [name, def] of Object.entries(pipelineSteps(PIPELINES[p]!))) {
+        if (skipped.has(name) !== (def.skipByDefault === true)) wrong.push(`${p}.${name} (jwst skip=${skipped.has(name)})`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+});
