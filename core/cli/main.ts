@@ -16,6 +16,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   demo: { summary: 'write the demo project', load: async () => (await import('./demo.ts')).demoCommand },
   info: { summary: 'describe FITS/ASDF files: model, HDUs, meta, stats', load: async () => (await import('./info.ts')).infoCommand },
   crds: { summary: 'CRDS cache: best references, contexts, sync, verify', load: async () => (await import('./crds.ts')).crdsCommand },
+  strun: { summary: 'run a step or pipeline as stpipe strun does', load: async () => (await import('./strun.ts')).strunCommand },
   asn_from_list: { summary: 'make an association JSON from a list of files (as jwst asn_from_list)', load: async () => (await import('./asn-from-list.ts')).asnFromListCommand },
   serve: { summary: 'the workstation UI and engine API on 127.0.0.1 (token in the URL)', load: async () => (await import('./serve.ts')).serveCommand },
   simulate: { summary: 'simulated MIRI exposures with truth and a CRDS reference set', load: async () => (await import('./simulate.ts')).simulateCommand },

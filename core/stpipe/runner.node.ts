@@ -164,5 +164,23 @@ export async function runPipeline(def: PipelineDefinition, input: RunInput, opts
   }, async () => valuesOf((await resolvePipelineParams(run, def, undefined)).own).fail_on_exception !== false);
 }
 
+/**
+ * Parameters a run would use, without running (for `strun --save-parameters`
+ * and the UI): CRDS pars-* need the input's meta (omit it to leave them out).
+ */
+export async function resolveParameters(def: StepDefinition | PipelineDefinition, meta: JwstModel['meta'] | undefined, opts: RunOptions = {}): Promise<ResolvedParams> {
+  const run = new RunState(opts);
+  if (isPipelineDef(def)) {
+    const r = await resolvePipelineParams(run, def, meta);
+    return pipelineResolvedParams(def, valuesOf(r.own), Object.fromEntries(Object.entries(r.steps).map(([k, v]) => [k, valuesOf(v)])));
+  }
+  return stepResolvedParams(def, valuesOf(await resolveStepParams(run, def, meta)));
+}
+
+/** A pipeline definition (has a steps list) rather than a step. */
+export function isPipelineDef(def: StepDefinition | PipelineDefinition): def is PipelineDefinition {
+  return Array.isArray((def as PipelineDefinition).steps);
+}
+
 export type { RunOptions, RunResult } from './run-state.node.ts';
 export type { RunInput, AssociationLike } from './inputs.node.ts';

@@ -91,7 +91,7 @@ function contextFor(run: RunState, spec: StepRunSpec, input: StepInput, refs: Re
     }
     const choice = overrideChoice(spec.params[`override_${rt}`], rt, run.cwd) ?? (await run.session.bestref(selectionMeta(input), rt));
     refs[rt] = choice.kind === 'file' ? choice.name : 'N/A';
-    log.info(choice.kind === 'file' ? `Using ${rt.toUpperCase()} reference file ${choice.path}` : `${rt.toUpperCase()} reference is N/A (${choice.source})`);
+    log.debug(choice.kind === 'file' ? `Using ${rt.toUpperCase()} reference file ${choice.path}` : `${rt.toUpperCase()} reference is N/A (${choice.source})`);
     return choice;
   };
   return {
