@@ -14,6 +14,17 @@ export function nanMedianInPlace(a: Float64Array, n: number): number {
   return Math.fround(lo + a[k]) / 2;
 }
 
+/** Median of the first `n` values (reordered in place), in double precision; NaN when n is 0. */
+export function medianInPlace(a: Float64Array, n: number): number {
+  if (n <= 0) return NaN;
+  const k = n >> 1;
+  select(a, n, k);
+  if (n & 1) return a[k];
+  let lo = -Infinity;
+  for (let i = 0; i < k; i++) if (a[i] > lo) lo = a[i];
+  return (lo + a[k]) / 2;
+}
+
 /** Hoare quickselect: afterwards a[k] is the k-th smallest of a[0..n), smaller ones before it. */
 function select(a: Float64Array, n: number, k: number): void {
   let l = 0;

@@ -75,7 +75,7 @@ function gatherRow(a: JumpArrays, y: number, out: Float64Array): void {
  * of primary jumps found.
  */
 export function detectJumpsRows(a: JumpArrays, p: TwoPointParams, row0: number, row1: number): number {
-  const [nints, ngroups, ny, nx] = a.shape;
+  const [nints, ngroups, , nx] = a.shape;
   const nd = ngroups - 1;
   const row = new Float64Array(nints * ngroups * nx);
   const diffs = new Float64Array(nints * nd);

@@ -247,19 +247,33 @@ function segmentPower(pr: PixelRamp, o: number, len: number): number {
   return snrPower(s < 0 ? 0 : s);
 }
 
-/** Optimally weighted least-squares slope in DN/group; weights |(k - mid)/mid|^P (float32 pow, as stcal's C). */
+const weightCache = new Map<number, Float64Array>();
+
+/** Weights |(k - mid)/mid|^P for a segment of `len` groups (float32 pow, as stcal's C), cached by (len, P). */
+function segmentWeights(len: number, power: number): Float64Array {
+  const key = len * 64 + power * 4;
+  let w = weightCache.get(key);
+  if (!w) {
+    w = new Float64Array(len);
+    const mid = (len - 1) / 2;
+    const invmid = 1 / mid;
+    for (let k = 0; k < len; k++) w[k] = Math.fround(Math.pow(Math.fround(Math.abs((k - mid) * invmid)), power));
+    weightCache.set(key, w);
+  }
+  return w;
+}
+
+/** Optimally weighted least-squares slope in DN/group (the 1/rn^2 weight factor is the same for every group). */
 function weightedSlope(pr: PixelRamp, o: number, len: number, power: number): number {
-  const mid = (len - 1) / 2;
-  const invmid = 1 / mid;
+  const wts = segmentWeights(len, power);
   const invrn2 = 1 / (pr.rn * pr.rn);
   const start = o % pr.ngroups;
   let sw = 0, sx = 0, sxx = 0, sy = 0, sxy = 0;
   for (let k = 0; k < len; k++) {
-    const w0 = Math.fround(Math.abs((k - mid) * invmid));
-    const w = Math.fround(Math.pow(w0, power)) * invrn2;
+    const w = wts[k] * invrn2;
     const xv = k + start;
     let d = pr.data[o + k];
-    if (Number.isNaN(d)) d = 0;
+    if (d !== d) d = 0;
     const xw = xv * w;
     sw += w; sx += xw; sxx += xv * xw; sy += d * w; sxy += d * xw;
   }

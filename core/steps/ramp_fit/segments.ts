@@ -2,6 +2,7 @@
  * Per-pixel helpers of the OLS ramp fit (stcal docs, "Ramp Fitting"):
  * segment finding and the median rate used for the Poisson variance.
  */
+import { medianInPlace } from '../jump/median.ts';
 import type { RampParams } from './ols.ts';
 
 const DNU = 1;
@@ -115,9 +116,5 @@ function integrationMedian(pr: PixelRamp, p: RampParams, o: number, loc: Float64
     if (!Number.isNaN(d)) loc[n++] = d;
   }
   if (n === 0 && !Number.isNaN(loc0)) { loc[0] = loc0; n = 1; }
-  if (n === 0) return NaN;
-  const v = Array.prototype.slice.call(loc, 0, n) as number[];
-  v.sort((a, b) => a - b);
-  const h = n >> 1;
-  return n & 1 ? v[h] : (v[h] + v[h - 1]) / 2;
+  return medianInPlace(loc, n);
 }

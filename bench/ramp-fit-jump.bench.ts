@@ -1,0 +1,109 @@
+/**
+ * jump + ramp_fit on a simulated MIRI SLITLESSPRISM exposure, 20 ints x 50
+ * groups x 416 x 72 (29.95 M samples; uint16-quantized reads held as float32,
+ * first/last group DO_NOT_USE, ~400 injected jumps), as in
+ * ../shared/golden/ramp_fit_jump/bench_stcal.json. Prints samples/s, the
+ * ratio to one pass that reads every sample once, the speed-up from 1 worker
+ * to all cores, and the total against stcal (JumpStep 2.2 s + RampFitStep 2.1 s
+ * on one core). Env: BENCH_NINTS to shrink, WEBBDESK_WORKERS for the pool size.
+ * Run: npx tsx bench/ramp-fit-jump.bench.ts
+ */
+import { readFileSync } from 'node:fs';
+import { gaussian, mulberry32 } from '../core/random/index.ts';
+import { runJump, type JumpParams } from '../core/steps/jump/run.ts';
+import { runRampFit } from '../core/steps/ramp_fit/run.ts';
+import { createPool, defaultPoolSize } from '../core/workers/pool.node.ts';
+import type { KernelPool } from '../core/workers/types.ts';
+import { sharedPath, HAVE_SHARED } from '../test/shared.ts';
+
+const NINTS = Number(process.env.BENCH_NINTS ?? 20);
+const NG = 50, NY = 416, NX = 72, TG = 0.15904, GAIN = 5.5, RN = 8;
+const PLANE = NY * NX;
+const N = NINTS * NG * PLANE;
+
+function simulate(): { data: Float32Array; groupdq: Uint8Array; pixeldq: Uint32Array; gain: Float32Array; readnoise: Float32Array } {
+  const g = gaussian(7);
+  const u = mulberry32(8);
+  const data = new Float32Array(N);
+  const groupdq = new Uint8Array(N);
+  const rate = new Float32Array(PLANE);
+  for (let p = 0; p < PLANE; p++) rate[p] = 20 + 200 * u();
+  const perRead = RN / Math.SQRT2;
+  for (let i = 0; i < NINTS; i++) {
+    for (let p = 0; p < PLANE; p++) {
+      let acc = 12000;
+      const step = rate[p] * TG;
+      const sd = Math.sqrt(step / GAIN);
+      for (let k = 0; k < NG; k++) {
+        acc += step + sd * g();
+        data[(i * NG + k) * PLANE + p] = Math.round(acc + perRead * g()); // uint16 quantization
+      }
+    }
+    for (let p = 0; p < PLANE; p++) { groupdq[(i * NG) * PLANE + p] = 1; groupdq[(i * NG + NG - 1) * PLANE + p] = 1; }
+  }
+  for (let j = 0; j < 20 * NINTS; j++) {
+    const i = Math.floor(u() * NINTS), k = 1 + Math.floor(u() * (NG - 2)), p = Math.floor(u() * PLANE), amp = 200 + 2000 * u();
+    for (let kk = k; kk < NG; kk++) data[(i * NG + kk) * PLANE + p] += amp;
+  }
+  return { data, groupdq, pixeldq: new Uint32Array(PLANE), gain: new Float32Array(PLANE).fill(GAIN), readnoise: new Float32Array(PLANE).fill(RN) };
+}
+
+const JP: JumpParams = {
+  rejection_threshold: 4, three_group_rejection_threshold: 6, four_group_rejection_threshold: 5, flag_4_neighbors: true,
+  max_jump_to_flag_neighbors: 1000, min_jump_to_flag_neighbors: 10, after_jump_flag_dn1: 0, after_jump_flag_time1: 0,
+  after_jump_flag_dn2: 0, after_jump_flag_time2: 0, minimum_groups: 3, minimum_sigclip_groups: 100, only_use_ints: true, min_diffs_single_pass: 10,
+};
+
+async function once(sim: ReturnType<typeof simulate>, pool?: KernelPool): Promise<{ jump: number; ramp: number; flags: number; medRate: number }> {
+  const t0 = performance.now();
+  const j = await runJump({ shape: [NINTS, NG, NY, NX], ...sim, groupTime: TG, nframes: 1 }, JP, { pool });
+  const t1 = performance.now();
+  const r = await runRampFit({ shape: [NINTS, NG, NY, NX], ...sim, groupdq: j.groupdq }, { groupTime: TG, frameTime: TG, nframes: 1, suppressOneGroup: true }, { pool });
+  const t2 = performance.now();
+  let flags = 0;
+  for (let k = 0; k < j.groupdq.length; k++) if (j.groupdq[k] & 4) flags++;
+  const s = Float64Array.from(r.rate.sci).sort();
+  return { jump: (t1 - t0) / 1e3, ramp: (t2 - t1) / 1e3, flags, medRate: s[s.length >> 1] };
+}
+
+function readOnce(a: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+
+async function main(): Promise<void> {
+  console.log(`simulating ${NINTS} x ${NG} x ${NY} x ${NX} = ${(N / 1e6).toFixed(2)} M samples ...`);
+  const sim = simulate();
+  let base = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    readOnce(sim.data);
+    base = Math.min(base, (performance.now() - t) / 1e3);
+  }
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+  const best = (xs: Array<{ jump: number; ramp: number }>): { jump: number; ramp: number } =>
+    xs.reduce((a, b) => (a.jump + a.ramp <= b.jump + b.ramp ? a : b));
+  const inline: Array<Awaited<ReturnType<typeof once>>> = [];
+  for (let r = 0; r < rounds; r++) inline.push(await once(sim));
+  const size = defaultPoolSize();
+  const pool = createPool({ size });
+  const tStart = performance.now();
+  await once({ ...sim, data: sim.data.slice(0, PLANE * NG * 1) } as never, pool).catch(() => undefined); // start workers
+  const startup = (performance.now() - tStart) / 1e3;
+  const pooled: Array<Awaited<ReturnType<typeof once>>> = [];
+  for (let r = 0; r < rounds; r++) pooled.push(await once(sim, pool));
+  await pool.close();
+  const b1 = best(inline), bp = best(pooled);
+  const t1 = b1.jump + b1.ramp, tp = bp.jump + bp.ramp;
+  const stcal = HAVE_SHARED ? JSON.parse(readFileSync(sharedPath('golden', 'ramp_fit_jump', 'bench_stcal.json'), 'utf8')).best_of_3 : { 1: { JumpStep_s: 2.231, RampFitStep_s: 2.14 } };
+  const st = stcal['1'].JumpStep_s + stcal['1'].RampFitStep_s;
+  const fmt = (s: number): string => `${s.toFixed(3)} s`;
+  console.log(`one read pass (sum of every sample): ${fmt(base)} = ${(N / base / 1e6).toFixed(0)} M samples/s`);
+  console.log(`1 worker (inline): jump ${fmt(b1.jump)} + ramp_fit ${fmt(b1.ramp)} = ${fmt(t1)}; ${(N / t1 / 1e6).toFixed(1)} M samples/s; ${(t1 / base).toFixed(1)}x the read pass`);
+  console.log(`${size} workers: jump ${fmt(bp.jump)} + ramp_fit ${fmt(bp.ramp)} = ${fmt(tp)}; ${(N / tp / 1e6).toFixed(1)} M samples/s; speed-up ${(t1 / tp).toFixed(2)}x (pool start-up ${fmt(startup)}, not included)`);
+  console.log(`stcal (1 core, best of 3): ${fmt(st)}; WebbDesk best ${fmt(Math.min(t1, tp))}: ${(st / Math.min(t1, tp)).toFixed(2)}x faster (goal >= 1.5x)`);
+  console.log(`jump flags ${inline[0].flags} (stcal bench: 3753 on its own simulation); median rate ${inline[0].medRate.toFixed(2)} DN/s`);
+}
+
+await main();
