@@ -12,6 +12,8 @@ export const step = defineStep<JwstModel, JwstModel>({
     bright_use_group1: param.bool(true, 'do not flag group1 if group3 is saturated'),
   },
   referenceTypes: [],
+  // jwst 3.0: FirstFrameStep's spec has skip = boolean(default=True).
+  skipByDefault: true,
   summary: 'MIRI: flag the first group of each integration DO_NOT_USE (when ngroups > 3)',
   async run(input, ctx) {
     if (!metaStr(input, 'instrument.detector').startsWith('MIR')) {
