@@ -1,18 +1,27 @@
 /**
- * `webbdesk demo [DIR]`: writes the demo project. For now it holds one
- * synthetic MIRI LRS slitless TSO `_rateints` product (a dispersed trace on
- * the SLITLESSPRISM subarray with read and photon noise and INT_TIMES), enough
- * to browse with `webbdesk info`; the simulated transit through the full
- * pipeline replaces it when calwebb_tso3 exists.
+ * `webbdesk demo [DIR] [--no-run] [--nints N] [--ngroups N]`: creates the demo
+ * project, a simulated MIRI LRS slitless TSO of a transiting planet
+ * (core/simulate: uncal, truth.json, truth.fits, and the reference files in
+ * DIR/crds_cache under the local context jwst_webbdesk_0001.pmap), then runs
+ * calwebb_detector1 -> calwebb_spec2 -> asn_from_list -> calwebb_tso3 on it
+ * with every reference chosen by CRDS from that context, printing where each
+ * product went (the stpipe log goes to DIR/demo.log). `--no-run` only creates
+ * the project.
+ *
+ * writeDemoRateints (the earlier placeholder product) stays exported for the
+ * API fixtures until they switch to the simulated project.
  */
-import { mkdir } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFits } from '../fits/index.node.ts';
 import { Header } from '../fits/index.ts';
 import { ndarray } from '../ndarray/index.ts';
 import { gaussian } from '../random/index.ts';
-import type { Command } from './main.ts';
+import type { CliIO, Command } from './main.ts';
+import { parseOptions } from './simulate.ts';
 
+/** Synthetic `_rateints` (the earlier placeholder; kept for the API fixtures). */
 export async function writeDemoRateints(dir: string, nints = 20): Promise<string> {
   const ny = 416, nx = 72;
   const n = nints * ny * nx;
@@ -78,11 +87,91 @@ export async function writeDemoRateints(dir: string, nints = 20): Promise<string
   return file;
 }
 
-export const demoCommand: Command = async (argv, io) => {
-  const args = argv.filter((a) => !a.startsWith('--'));
-  const dir = path.resolve(args[0] ?? 'webbdesk-demo');
+export interface DemoOptions {
+  readonly nints?: number;
+  readonly ngroups?: number;
+  readonly run?: boolean;
+  readonly seed?: number;
+}
+
+export interface DemoResult {
+  readonly uncal: string;
+  readonly truth: string;
+  readonly products: Record<string, string[]>;
+  /** Stage that failed, with its message (the earlier products stay). */
+  readonly failed?: { stage: string; message: string };
+}
+
+const PRODUCT = 'jw09999-o001_t001_miri_p750l-slitlessprism';
+
+/** Create the demo project in `dir` and (unless run === false) reduce it. */
+export async function runDemo(dir: string, io: CliIO, o: DemoOptions = {}): Promise<DemoResult> {
   await mkdir(dir, { recursive: true });
-  const file = await writeDemoRateints(dir);
-  io.stdout(`webbdesk demo: wrote ${file}\n`);
-  return 0;
+  const { simulateLrsTso } = await import('../simulate/lrs-tso.node.ts');
+  io.stdout(`webbdesk demo: simulating a MIRI LRS slitless transit in ${dir}\n`);
+  const sim = await simulateLrsTso({
+    out: dir, nints: o.nints ?? 200, ngroups: o.ngroups ?? 8, seed: o.seed ?? 2026,
+    onProgress: (d, t) => { if (d === t || d % 50 === 0) io.stdout(`  simulated integration ${d}/${t}\n`); },
+  });
+  const t = sim.truth;
+  io.stdout(`  uncal:   ${sim.uncal}\n  truth:   ${sim.truthJson} (Rp/Rs ${t.rp_rs.toFixed(4)}, depth ${t.depth.toFixed(5)}, central drop ${t.central_depth.toFixed(5)}, `
+    + `t_mid ${t.t_mid_mjd.toFixed(6)} MJD, T14 ${(t.t14_days * 24 * 60).toFixed(2)} min)\n  CRDS:    ${sim.crdsPath} context ${sim.context} (${sim.references.length} references)\n`);
+  const products: Record<string, string[]> = {};
+  const result = (failed?: DemoResult['failed']): DemoResult => ({ uncal: sim.uncal, truth: sim.truthJson, products, failed });
+  if (o.run === false) return result();
+  const [{ runPipeline }, { PIPELINES }, { resolveConfig }, { asnFromList }, { writeAssociation }] = await Promise.all([
+    import('../stpipe/index.node.ts'), import('../pipelines/index.node.ts'), import('../crds/config.node.ts'),
+    import('../associations/asn.ts'), import('../associations/io.node.ts'),
+  ]);
+  const log = path.join(dir, 'demo.log');
+  await writeFile(log, '');
+  const env = { ...process.env, CRDS_PATH: sim.crdsPath, CRDS_MODE: 'local', CRDS_CONTEXT: sim.context };
+  const opts = {
+    outputDir: dir, cwd: dir, useCrdsSteppars: false, env, cliParams: { save_results: true }, crds: { config: resolveConfig(env), context: sim.context },
+    logSink: (line: string) => appendFileSync(log, line + '\n'),
+  };
+  const stage = async (name: string, input: string): Promise<string[]> => {
+    io.stdout(`webbdesk demo: ${name} ${path.basename(input)}\n`);
+    const started = Date.now();
+    const r = await runPipeline(PIPELINES[name]!, input, opts);
+    products[name] = r.outputs;
+    for (const p of r.outputs) io.stdout(`  wrote ${p}\n`);
+    io.stdout(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+    return r.outputs;
+  };
+  let current = 'calwebb_detector1';
+  try {
+    const det1 = await stage(current, sim.uncal);
+    const rateints = det1.find((p) => p.endsWith('_rateints.fits'));
+    if (!rateints) throw new Error('calwebb_detector1 wrote no _rateints product');
+    current = 'calwebb_spec2';
+    const spec2 = await stage(current, rateints);
+    const calints = spec2.find((p) => p.endsWith('_calints.fits'));
+    if (!calints) throw new Error('calwebb_spec2 wrote no _calints product');
+    current = 'asn_from_list';
+    const asnFile = path.join(dir, `${PRODUCT}_tso3_asn.json`);
+    await writeAssociation(asnFile, asnFromList([path.basename(calints)], { rule: 'DMS_Level3_Base', product_name: PRODUCT }));
+    products.asn_from_list = [asnFile];
+    io.stdout(`webbdesk demo: asn_from_list -> ${asnFile}\n`);
+    current = 'calwebb_tso3';
+    await stage(current, asnFile);
+  } catch (e) {
+    const message = (e as Error).message;
+    io.stderr(`webbdesk demo: ${current} failed: ${message}\n  (the stpipe log is in ${log}; products written so far are kept)\n`);
+    return result({ stage: current, message });
+  }
+  io.stdout(`webbdesk demo: done; compare the white-light curve (*_whtlt.ecsv) with ${sim.truthJson}\n`);
+  return result();
+}
+
+export const demoCommand: Command = async (argv, io) => {
+  const { positional, opts } = parseOptions(argv.map((a) => (a === '--no-run' ? '--no-run=true' : a)));
+  if (opts.has('help')) {
+    io.stdout('usage: webbdesk demo [DIR] [--no-run] [--nints 200] [--ngroups 8] [--seed S]\n');
+    return 0;
+  }
+  const dir = path.resolve(positional[0] ?? 'webbdesk-demo');
+  const num = (k: string) => (opts.has(k) ? Number(opts.get(k)) : undefined);
+  const r = await runDemo(dir, io, { run: !opts.has('no-run'), nints: num('nints'), ngroups: num('ngroups'), seed: num('seed') });
+  return r.failed ? 1 : 0;
 };
