@@ -7,6 +7,7 @@ import { CancelledError, StepError } from '../../core/errors/index.ts';
 import type { RunEvent } from '../../core/stpipe/events.ts';
 import { loadModel, writeModel } from '../../core/stpipe/model-io.node.ts';
 import type { JwstModel } from '../../core/stpipe/model.ts';
+import { defineStep, type StepDefinition } from '../../core/stpipe/types.ts';
 import { exportConfig } from '../../core/stpipe/resolve.node.ts';
 import { runPipeline, runStep } from '../../core/stpipe/runner.node.ts';
 import { addStep, buildCache, cancelStep, parsBytes, toyModel, toyPipeline, twoStep, type Seen } from './toys.ts';
@@ -163,6 +164,20 @@ describe('skip, save_results and output names', () => {
     expect(quiet.outputs).toEqual([]);
     const named = await runPipeline(toyPipeline(addStep()), file, { ...NO_CRDS, cwd: dir, cliParams: { save_results: true, output_file: 'stage1' } });
     expect(named.outputs.map((p) => path.basename(p))).toEqual(['stage1_rate.fits', 'stage1_rateints.fits']);
+  });
+});
+
+describe('table products', () => {
+  it('a TableProduct is written with its own extension (_whtlt.ecsv)', async () => {
+    const { dir, file } = await inputFile('jw01_mirimage_calints.fits');
+    const wl = defineStep({
+      name: 'white_light', className: 'ToyWhiteLightStep', summary: 'table', spec: {}, referenceTypes: [], suffix: 'whtlt',
+      async run() { return { kind: 'table' as const, format: 'ecsv' as const, text: '# %ECSV 1.0\\nx\\n1\\n' }; },
+    }) as StepDefinition;
+    const r = await runStep(wl, file, { ...NO_CRDS, cwd: dir, cliParams: { save_results: true } });
+    expect(r.outputs.map((p) => path.basename(p))).toEqual(['jw01_mirimage_whtlt.ecsv']);
+    expect(await readFile(r.outputs[0], 'utf8')).toBe('# %ECSV 1.0\\nx\\n1\\n');
+    expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 });
 
