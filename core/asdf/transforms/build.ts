@@ -8,7 +8,7 @@
  */
 import { AsdfError } from '../../errors/index.ts';
 import {
-  cartToSph, domainMap, mapArray, poly1d, poly2d, rotateVectors, sequenceMatrix, sphToCart, tabular1d,
+  cartToSph, celestialToNative, nativeToCelestial, tanPix2Sky, tanSky2Pix, domainMap, mapArray, poly1d, poly2d, rotateVectors, sequenceMatrix, sphToCart, tabular1d,
 } from './leaf.ts';
 import type { BinaryOp, Interval, TransformSpec } from './spec.ts';
 
@@ -92,6 +92,8 @@ function coreOf(s: TransformSpec): Core {
     case 'fix_inputs': return fixInputs(s.forward[0], s.keys, s.values);
     case 'spherical_cartesian': return sphCart(s.transform_type, s.wrap_lon_at);
     case 'rotate_sequence_3d': return rotSeq(s.angles, s.axes_order, s.rotation_type);
+    case 'gnomonic': return gnomonic(s.direction);
+    case 'rotate3d': return rotate3d(s.phi, s.theta, s.psi, s.direction);
   }
 }
 
@@ -287,4 +289,20 @@ export function evaluateInBox(t: Transform, inputs: readonly Float64Array[]): Fl
     if (!inside) for (const o of out) o[i] = NaN;
   }
   return out;
+}
+
+function gnomonic(direction: 'pix2sky' | 'sky2pix'): Core {
+  const f = direction === 'pix2sky' ? tanPix2Sky : tanSky2Pix;
+  return {
+    nIn: 2, nOut: 2, ev: (x) => f(x[0]!, x[1]!),
+    inv: () => ({ type: 'gnomonic', direction: direction === 'pix2sky' ? 'sky2pix' : 'pix2sky' }),
+  };
+}
+
+function rotate3d(phi: number, theta: number, psi: number, direction: 'native2celestial' | 'celestial2native'): Core {
+  const f = direction === 'native2celestial' ? nativeToCelestial : celestialToNative;
+  return {
+    nIn: 2, nOut: 2, ev: (x) => f(x[0]!, x[1]!, phi, theta, psi),
+    inv: () => ({ type: 'rotate3d', phi, theta, psi, direction: direction === 'native2celestial' ? 'celestial2native' : 'native2celestial' }),
+  };
 }

@@ -126,6 +126,16 @@ function core(kind: string, b: Record<string, unknown>, ctx: Ctx): TransformSpec
       if (tt !== 'spherical_to_cartesian' && tt !== 'cartesian_to_spherical') fail(ctx, `spherical_cartesian: bad transform_type ${String(tt)}`);
       return { type: 'spherical_cartesian', transform_type: tt, wrap_lon_at: b.wrap_lon_at !== undefined ? num(b.wrap_lon_at, ctx, 'wrap_lon_at') : 360 };
     }
+    case 'gnomonic': {
+      const d = b.direction ?? 'pix2sky';
+      if (d !== 'pix2sky' && d !== 'sky2pix') fail(ctx, `gnomonic: bad direction ${String(d)}`);
+      return { type: 'gnomonic', direction: d };
+    }
+    case 'rotate3d': {
+      const d = b.direction ?? 'native2celestial';
+      if (d !== 'native2celestial' && d !== 'celestial2native') fail(ctx, `rotate3d: direction ${String(d)} is not supported`);
+      return { type: 'rotate3d', phi: num(b.phi, ctx, 'phi'), theta: num(b.theta, ctx, 'theta'), psi: num(b.psi, ctx, 'psi'), direction: d };
+    }
     case 'rotate_sequence_3d': {
       const rt = b.rotation_type ?? 'cartesian';
       if (rt !== 'cartesian' && rt !== 'spherical') fail(ctx, `rotate_sequence_3d: bad rotation_type ${String(rt)}`);

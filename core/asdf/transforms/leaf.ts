@@ -138,3 +138,51 @@ export function rotateVectors(m: number[][], x: Float64Array, y: Float64Array, z
   }
   return [ox, oy, oz];
 }
+
+/** TAN projection plane (x, y) deg -> native (phi, theta) deg (FITS WCS Paper II, zenithal: R = 180/pi cot theta). */
+export function tanPix2Sky(x: Float64Array, y: Float64Array): Float64Array[] {
+  const n = x.length, phi = new Float64Array(n), th = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = Math.hypot(x[i]!, y[i]!);
+    phi[i] = Math.atan2(x[i]!, -y[i]!) * R2D;
+    th[i] = Math.atan2(R2D, r) * R2D;
+  }
+  return [phi, th];
+}
+
+/** Native (phi, theta) deg -> TAN projection plane (x, y) deg. */
+export function tanSky2Pix(phi: Float64Array, theta: Float64Array): Float64Array[] {
+  const n = phi.length, x = new Float64Array(n), y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = R2D / Math.tan(theta[i]! * D2R);
+    x[i] = r * Math.sin(phi[i]! * D2R);
+    y[i] = -r * Math.cos(phi[i]! * D2R);
+  }
+  return [x, y];
+}
+
+/** Spherical rotation of (a, b) by the pole (ap, dp) and native pole longitude pp (Paper II eq. 2); output lon in [0, 360). */
+function sphRotate(a: Float64Array, b: Float64Array, ap: number, dp: number, pp: number, lonOut: (v: number) => number): Float64Array[] {
+  const n = a.length, lo = new Float64Array(n), la = new Float64Array(n);
+  const sd = Math.sin(dp * D2R), cd = Math.cos(dp * D2R);
+  for (let i = 0; i < n; i++) {
+    const dphi = (a[i]! - pp) * D2R, t = b[i]! * D2R;
+    const st = Math.sin(t), ct = Math.cos(t);
+    const l = ap + Math.atan2(-ct * Math.sin(dphi), st * cd - ct * sd * Math.cos(dphi)) * R2D;
+    lo[i] = lonOut(l);
+    la[i] = Math.asin(Math.max(-1, Math.min(1, st * sd + ct * cd * Math.cos(dphi)))) * R2D;
+  }
+  return [lo, la];
+}
+
+const wrap360 = (v: number): number => ((v % 360) + 360) % 360;
+
+/** Native (phi, theta) -> celestial (alpha, delta), deg; pole at (alpha_p, delta_p), native pole longitude phi_p. */
+export function nativeToCelestial(phi: Float64Array, theta: Float64Array, alphaP: number, deltaP: number, phiP: number): Float64Array[] {
+  return sphRotate(phi, theta, alphaP, deltaP, phiP, wrap360);
+}
+
+/** Celestial (alpha, delta) -> native (phi, theta), deg; native longitude in (-180, 180]. */
+export function celestialToNative(alpha: Float64Array, delta: Float64Array, alphaP: number, deltaP: number, phiP: number): Float64Array[] {
+  return sphRotate(alpha, delta, phiP, deltaP, alphaP, (v) => { const w = wrap360(v); return w > 180 ? w - 360 : w; });
+}

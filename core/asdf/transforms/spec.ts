@@ -56,6 +56,10 @@ export type TransformSpec = Common & (
   /** gwcs spherical_cartesian: (lon, lat) deg <-> unit vector (x, y, z). */
   | { readonly type: 'spherical_cartesian'; readonly transform_type: 'spherical_to_cartesian' | 'cartesian_to_spherical'; readonly wrap_lon_at: number }
   /** Rotations about cartesian axes in sequence ('zyxyz'), angles in degrees. */
+  /** TAN (gnomonic) projection: pix2sky (x, y deg) -> native (phi, theta) deg, or sky2pix back. */
+  | { readonly type: 'gnomonic'; readonly direction: 'pix2sky' | 'sky2pix' }
+  /** Native <-> celestial spherical rotation (FITS WCS Paper II): phi = celestial lon of the pole (alpha_p), theta = delta_p, psi = native lon of the pole (phi_p), deg. */
+  | { readonly type: 'rotate3d'; readonly phi: number; readonly theta: number; readonly psi: number; readonly direction: 'native2celestial' | 'celestial2native' }
   | { readonly type: 'rotate_sequence_3d'; readonly angles: readonly number[]; readonly axes_order: string; readonly rotation_type: 'cartesian' | 'spherical' }
 );
 
