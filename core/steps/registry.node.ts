@@ -26,6 +26,13 @@ import { step as reset } from './reset/index.node.ts';
 import { step as rscd } from './rscd/index.node.ts';
 import { step as saturation } from './saturation/index.node.ts';
 import { step as white_light } from './white_light/index.node.ts';
+import { step as srctype } from './srctype/index.node.ts';
+import { step as background } from './background/index.node.ts';
+import { step as pixel_replace } from './pixel_replace/index.node.ts';
+import { step as resample_spec } from './resample_spec/index.node.ts';
+import { step as tso_photometry } from './tso_photometry/index.node.ts';
+import { step as flat_field } from './flat_field/index.node.ts';
+import { step as photom } from './photom/index.node.ts';
 import { step as adaptive_trace_model } from './adaptive_trace_model/index.node.ts';
 import { step as assign_mtwcs } from './assign_mtwcs/index.node.ts';
 import { step as badpix_selfcal } from './badpix_selfcal/index.node.ts';
@@ -75,6 +82,13 @@ const REGISTERED: readonly AnyStep[] = [
   rscd,
   saturation,
   white_light,
+  srctype,
+  background,
+  pixel_replace,
+  resample_spec,
+  tso_photometry,
+  flat_field,
+  photom,
   // declared-only (this folder's declarations of jwst 3.0 steps)
   adaptive_trace_model,
   assign_mtwcs,
@@ -102,10 +116,17 @@ const REGISTERED: readonly AnyStep[] = [
   wfss_contam,
 ];
 
-/** Step definitions by jwst alias. */
+/**
+ * Registry keys that differ from the step's own name: the folder is
+ * `background` (as the jwst package), the step's jwst class_alias is
+ * `bkg_subtract` (its name inside Spec2Pipeline).
+ */
+export const REGISTRY_KEY: Readonly<Record<string, string>> = { bkg_subtract: 'background' };
+
+/** Step definitions by registry key (the jwst alias, or the folder name of REGISTRY_KEY). */
 export const STEPS: Readonly<Record<string, StepDefinition>> = Object.freeze({
   ...PLACEHOLDERS,
-  ...Object.fromEntries(REGISTERED.map((s) => [s.name, s as unknown as StepDefinition])),
+  ...Object.fromEntries(REGISTERED.map((s) => [REGISTRY_KEY[s.name] ?? s.name, s as unknown as StepDefinition])),
 });
 
 /** Aliases still served by a placeholder (their module is not imported above). */
@@ -115,5 +136,5 @@ export function placeholderAliases(): string[] {
 
 /** A step by alias or jwst class name, or undefined. */
 export function findStep(nameOrClass: string): StepDefinition | undefined {
-  return STEPS[nameOrClass] ?? Object.values(STEPS).find((s) => s.className === nameOrClass);
+  return STEPS[nameOrClass] ?? Object.values(STEPS).find((s) => s.className === nameOrClass || s.name === nameOrClass);
 }
