@@ -1,22 +1,26 @@
 /**
- * ResampleSpecStep (jwst 3.0 resample_spec): declared with jwst's parameters.
- * The drizzle resampling onto a rectified (s2d) grid is not implemented yet:
- * running it fails with a clear not-implemented error rather than writing an
- * approximate s2d.
+ * ResampleSpecStep (jwst 3.0 resample_spec): drizzle a MIRI LRS fixed-slit
+ * _cal image (or an association's members) onto a rectified
+ * (slit position, wavelength) grid, the _s2d product. The algorithm lives in
+ * core/resample (drizzle with exact polygon overlaps; the grid from the WCS);
+ * run.ts maps models to it. Slitless LRS, NIRSpec, WFSS and 3-D inputs fail
+ * with a clear not-implemented error.
  */
-import { StepError } from '../../errors/index.ts';
+import { getMeta } from '../../datamodels/meta.ts';
 import { defineStep, param, type JwstModel } from '../../stpipe/index.ts';
-
-const WHY = 'resample_spec (drizzle onto a rectified s2d grid through the WCS) is not implemented in WebbDesk yet; skip it (--steps.resample_spec.skip=True) and extract from the _cal product';
+import { resampleSpec, unsupportedReason } from './run.ts';
 
 export const step = defineStep<JwstModel | readonly JwstModel[], JwstModel>({
   name: 'resample_spec',
   className: 'ResampleSpecStep',
-  summary: 'Resample 2-D spectra onto a rectified grid (drizzle) — not implemented',
+  summary: 'Resample 2-D spectra onto a rectified grid (drizzle); MIRI LRS fixed slit',
   suffix: 's2d',
   referenceTypes: [],
-  declaredOnly: true,
-  supports: () => WHY,
+  supports: (i) => {
+    const list = Array.isArray(i) ? (i as readonly JwstModel[]) : [i as JwstModel];
+    for (const m of list) { const why = unsupportedReason(m); if (why) return why; }
+    return undefined;
+  },
   spec: {
     pixfrac: param.float(1.0, 'Pixel shrinkage factor', { min: 0, max: 1 }),
     kernel: param.option(['square', 'point'], 'square', 'Flux distribution kernel'),
@@ -30,5 +34,9 @@ export const step = defineStep<JwstModel | readonly JwstModel[], JwstModel>({
     blendheaders: param.bool(true, 'Blend metadata from inputs into output'),
     in_memory: param.bool(true, 'Keep images in memory'),
   },
-  run: async () => { throw new StepError('not-implemented', WHY); },
+  async run(input, ctx) {
+    const first = Array.isArray(input) ? (input as readonly JwstModel[])[0] : (input as JwstModel);
+    ctx.log.info(`resample_spec: EXP_TYPE ${String(first ? getMeta(first.meta, 'exposure.type') : '')}, pixfrac=${String(ctx.params.pixfrac)}, kernel=${String(ctx.params.kernel)}, weight_type=${String(ctx.params.weight_type)}`);
+    return resampleSpec(input, ctx.params, { log: ctx.log, signal: ctx.signal, progress: (d, t) => ctx.progress(d, t, 'inputs') });
+  },
 });
