@@ -43,7 +43,7 @@ export function parseFillval(s: unknown): number {
 
 function wcsOf(m: JwstModel): Wcs {
   const w = modelWcs(m);
-  if (!w) throw new StepError('bad-input', 'resample_spec needs the WCS that assign_wcs attaches in the same run (the WCS is not read back from files yet): run assign_wcs before resample_spec', { file: m.source });
+  if (!w) throw new StepError('not-implemented', 'resample_spec needs the WCS that assign_wcs attaches in the same run: reading the WCS back from a file is not implemented; run assign_wcs before resample_spec in one pipeline run', { file: m.source });
   return w;
 }
 
