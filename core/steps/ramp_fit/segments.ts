@@ -49,23 +49,22 @@ export function fillSegments(pr: PixelRamp, i: number): void {
   let n = 0;
   let maxLen = 0;
   let start = -1;
-  const add = (s: number, e: number): void => {
-    const len = e - s;
-    if (len === 1 && maxLen > 1) return;
-    pr.segStart[n] = s;
-    pr.segLen[n] = len;
-    n++;
-    if (len > maxLen) maxLen = len;
-  };
-  for (let g = 0; g < pr.ngroups; g++) {
-    if (pr.gdq[o + g] === 0) {
+  for (let g = 0; g <= pr.ngroups; g++) {
+    const good = g < pr.ngroups && pr.gdq[o + g] === 0;
+    if (good) {
       if (start < 0) start = g > 0 && pr.gdq[o + g - 1] === JUMP ? g - 1 : g;
-    } else if (start >= 0) {
-      add(start, g);
-      start = -1;
+      continue;
     }
+    if (start < 0) continue;
+    const len = g - start;
+    if (!(len === 1 && maxLen > 1)) {
+      pr.segStart[n] = start;
+      pr.segLen[n] = len;
+      n++;
+      if (len > maxLen) maxLen = len;
+    }
+    start = -1;
   }
-  if (start >= 0) add(start, pr.ngroups);
   if (n >= 2) {
     if (maxLen < 2) n = 1;
     else {
