@@ -9,7 +9,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { makeDetector } from './detector.ts';
 import { lrsRefs } from './lrs-refs.ts';
-import { LRS_SUB, lrsScene, PHOTMJSR } from './lrs.ts';
+import { IMXSLTL, IMYSLTL, LRS_SUB, lrsScene, PHOTMJSR } from './lrs.ts';
 import { positiveInt, writeTruthFits, type SimulationResult } from './miri-ramp.node.ts';
 import { rampRandom } from './random.ts';
 import { drawJumps } from './ramp.ts';
@@ -84,6 +84,7 @@ export async function simulateLrsTso(o: LrsTsoOptions): Promise<SimulationResult
   const spec: UncalSpec = {
     sub: LRS_SUB, readpatt: 'FASTR1', timing, expType: 'MIR_LRS-SLITLESS', filter: 'P750L', tso: true,
     program: '09999', observation: '001', visit: '001', exposure: '00001', targRa: ra, targDec: dec, targetName: 'SIM-TRANSIT', segment: 1,
+    apername: 'MIRIM_SLITLESSPRISM', refSci: [IMXSLTL - (LRS_SUB.xstart - 1), IMYSLTL - (LRS_SUB.ystart - 1)],
   };
   const det = makeDetector(LRS_SUB, seed);
   const scene = lrsScene(teff, kmag, seed);

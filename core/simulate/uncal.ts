@@ -27,6 +27,15 @@ export interface UncalSpec {
   readonly targetName?: string;
   /** Segment number (1-based) when the exposure is segmented (TSO); undefined: not segmented. */
   readonly segment?: number;
+  /** SIAF aperture (APERNAME), default MIRIM_<subarray>. */
+  readonly apername?: string;
+  /** Aperture reference point in the SCI frame (XREF_SCI, YREF_SCI, 1-based), when known. */
+  readonly refSci?: readonly [number, number];
+}
+
+/** DISPAXIS of spectroscopic exposure types (the ground system writes it into level-1b SCI headers). */
+export function dispersionAxis(expType: string): number | undefined {
+  return /^MIR_LRS/.test(expType) ? 2 : undefined;
 }
 
 /** jw<program><obs><visit>_<visitgroup><seq><act>_<exposure>[-seg<NNN>]_mirimage_uncal.fits */
@@ -54,10 +63,12 @@ export function uncalPrimary(s: UncalSpec, filename = uncalFileName(s)): Header 
   set('SEQ_ID', '1', 'Parallel sequence identifier');
   set('ACT_ID', '01', 'Activity identifier');
   set('EXPOSURE', s.exposure, 'Exposure request number');
+  set('VISITYPE', 'PRIME_TARGETED_FIXED', 'Visit type');
   set('TSOVISIT', s.tso, 'Time Series Observation visit indicator');
   if (s.targetName) set('TARGPROP', s.targetName, "Proposer's name for the target");
   set('TARG_RA', s.targRa, '[deg] Target RA at mid time of exposure');
   set('TARG_DEC', s.targDec, '[deg] Target Dec at mid time of exposure');
+  set('SRCTYAPT', 'POINT', 'Source Type selected in APT');
   set('INSTRUME', 'MIRI', 'Instrument used to acquire the data');
   set('DETECTOR', 'MIRIMAGE', 'Name of detector used to acquire the data');
   set('CHANNEL', 'N/A', 'Instrument channel');
@@ -68,6 +79,7 @@ export function uncalPrimary(s: UncalSpec, filename = uncalFileName(s)): Header 
   set('EXPMID', ek.EXPMID!, '[d] exposure mid time in MJD');
   set('EXPEND', ek.EXPEND!, '[d] exposure end time in MJD');
   set('READPATT', s.readpatt, 'Readout pattern');
+  if (s.segment !== undefined) set('EXSEGNUM', s.segment, 'Segment number');
   set('NINTS', s.timing.nints, 'Number of integrations in exposure');
   set('INTSTART', 1, 'Starting integration number in this segment');
   set('INTEND', s.timing.nints, 'Ending integration number in this segment');
@@ -91,6 +103,7 @@ export function uncalPrimary(s: UncalSpec, filename = uncalFileName(s)): Header 
   set('SUBSIZE2', s.sub.ysize, 'Number of pixels in axis 2 direction');
   set('FASTAXIS', 1, 'Fast readout axis direction');
   set('SLOWAXIS', 2, 'Slow readout axis direction');
+  set('APERNAME', s.apername ?? `MIRIM_${s.sub.name}`, 'PRD science aperture used');
   return h;
 }
 
@@ -99,10 +112,13 @@ export function uncalSciHeader(s: UncalSpec): Header {
   h.set('EXTNAME', 'SCI', 'extension name');
   h.set('SRCTYPE', 'POINT', 'Source type used for calibration');
   h.set('XPOSURE', exposureKeywords(s.timing).EFFEXPTM!, '[s] Effective exposure time');
+  h.set('VA_SCALE', 1, 'Velocity aberration scale factor');
   h.set('BUNIT', 'DN', 'physical units of the array values');
   h.set('RA_V1', s.targRa, '[deg] RA of telescope V1 axis');
   h.set('DEC_V1', s.targDec, '[deg] Dec of telescope V1 axis');
   h.set('PA_V3', 250, '[deg] Position angle of telescope V3 axis');
+  const dispaxis = dispersionAxis(s.expType);
+  if (dispaxis !== undefined) h.set('DISPAXIS', dispaxis, 'Dispersion direction');
   h.set('VPARITY', -1, 'Relative sense of rotation between Ideal xy and V2V3');
   h.set('V3I_YANG', 4.83, '[deg] Angle from V3 axis to Ideal y axis');
   h.set('ROLL_REF', 250, '[deg] V3 roll angle at the ref point (N over E)');
@@ -110,5 +126,9 @@ export function uncalSciHeader(s: UncalSpec): Header {
   h.set('DEC_REF', s.targDec, '[deg] Declination at the reference point');
   h.set('V2_REF', -378.63, '[arcsec] Telescope v2 coordinate of the reference point');
   h.set('V3_REF', -344.93, '[arcsec] Telescope v3 coordinate of the reference point');
+  if (s.refSci) {
+    h.set('XREF_SCI', s.refSci[0], 'Aperture X reference point in SCI frame');
+    h.set('YREF_SCI', s.refSci[1], 'Aperture Y reference point in SCI frame');
+  }
   return h;
 }
