@@ -19,7 +19,7 @@ import { median, waveAt } from './stats.ts';
 export interface JointOptions {
   /** Fit a phase and amplitude per integration instead of one for all. */
   readonly fitIntsSeparately: boolean;
-  /** Number of trial phase offsets (jwst uses 500). */
+  /** Number of trial phase offsets and of phase bins (jwst samples 500 phases). */
   readonly nTrial?: number;
 }
 
@@ -102,14 +102,14 @@ function binRamps(data: Float32Array, r: Readout, ok: Uint8Array, p0: Float64Arr
 }
 
 /** S_yz and S_zz of one integration's bins for the waveform placed at phase offset `phi`. */
-function sums(y: Float64Array, n: Float64Array, ref: Float64Array, phi: number, dGroup: number, basis: LineBasis): { syz: number; szz: number } {
+function sums(y: Float64Array, n: Float64Array, wave: (ph: number) => number, phi: number, dGroup: number, basis: LineBasis): { syz: number; szz: number } {
   const nb = n.length, ng = basis.ng;
   const z = new Float64Array(ng);
   let syz = 0, szz = 0;
   for (let b = 0; b < nb; b++) {
     if (n[b] === 0) continue;
     const c = (b + 0.5) / nb + phi;
-    for (let g = 0; g < ng; g++) { z[g] = waveAt(ref, c + g * dGroup); syz += y[b * ng + g] * z[g]; }
+    for (let g = 0; g < ng; g++) { z[g] = wave(c + g * dGroup); syz += y[b * ng + g] * z[g]; }
     szz += n[b] * basis.residualNorm2(z);
   }
   return { syz, szz };
@@ -127,18 +127,58 @@ function refinePeak(score: Float64Array): number {
   return x - Math.floor(x);
 }
 
-/** Best phase offset and amplitude for a set of integrations sharing one phase (offsets per integration given). */
-function fitSet(ints: readonly number[], y: Float64Array[], n: Float64Array[], ref: Float64Array, intPhase: (i: number) => number, dGroup: number, basis: LineBasis, nTrial: number): { phi: number; amp: number } {
-  const score = new Float64Array(nTrial);
-  for (let t = 0; t < nTrial; t++) {
+/**
+ * Chi-squared drop S_yz^2/S_zz at the trial offsets t/K, t = 0..K-1, for
+ * integrations `ints` whose own phase offsets are `offs` (0..1). The trial
+ * grid equals the bin grid, so shifting integration i by round(off_i*K) bins
+ * puts all integrations on one common grid and the trials become a circular
+ * correlation with the waveform template of the first trial.
+ */
+function trialScores(ints: readonly number[], offs: readonly number[], y: Float64Array[], n: Float64Array[], zt: Float64Array, zn: Float64Array, ng: number): Float64Array {
+  const k = zn.length;
+  const ys = new Float64Array(k * ng);
+  const ns = new Float64Array(k);
+  ints.forEach((i, idx) => {
+    const d = Math.round(offs[idx] * k) % k;
+    for (let b = 0; b < k; b++) {
+      const bb = (b + d) % k;
+      ns[bb] += n[i][b];
+      for (let g = 0; g < ng; g++) ys[bb * ng + g] += y[i][b * ng + g];
+    }
+  });
+  const score = new Float64Array(k);
+  for (let t = 0; t < k; t++) {
     let syz = 0, szz = 0;
-    for (const i of ints) { const s = sums(y[i], n[i], ref, t / nTrial + intPhase(i), dGroup, basis); syz += s.syz; szz += s.szz; }
+    for (let b = 0; b < k; b++) {
+      if (ns[b] === 0) continue;
+      const zb = ((b + t) % k) * ng;
+      for (let g = 0; g < ng; g++) syz += ys[b * ng + g] * zt[zb + g];
+      szz += ns[b] * zn[(b + t) % k];
+    }
     score[t] = szz > 0 ? (syz * syz) / szz : 0;
   }
-  const phi = refinePeak(score);
+  return score;
+}
+
+/** Best phase offset and amplitude for integrations sharing one phase (each with its own offset `off(i)`). */
+function fitSet(ints: readonly number[], off: (i: number) => number, y: Float64Array[], n: Float64Array[], wave: (ph: number) => number, zt: Float64Array, zn: Float64Array, dGroup: number, basis: LineBasis): { phi: number; amp: number } {
+  const offs = ints.map(off);
+  const phi = refinePeak(trialScores(ints, offs, y, n, zt, zn, basis.ng));
   let syz = 0, szz = 0;
-  for (const i of ints) { const s = sums(y[i], n[i], ref, phi + intPhase(i), dGroup, basis); syz += s.syz; szz += s.szz; }
+  ints.forEach((i, idx) => { const s = sums(y[i], n[i], wave, phi + offs[idx], dGroup, basis); syz += s.syz; szz += s.szz; });
   return { phi, amp: szz > 0 && Number.isFinite(syz) ? syz / szz : 0 };
+}
+
+/** Tabulated waveform (Catmull-Rom on `ref`, 8192 points, linear between them). */
+function waveTable(ref: Float64Array): (ph: number) => number {
+  const T = 8192;
+  const tab = new Float64Array(T + 1);
+  for (let q = 0; q <= T; q++) tab[q] = waveAt(ref, q / T);
+  return (ph: number) => {
+    const x = (ph - Math.floor(ph)) * T;
+    const q = Math.min(T - 1, x | 0);
+    return tab[q] + (x - q) * (tab[q + 1] - tab[q]);
+  };
 }
 
 /**
@@ -151,26 +191,35 @@ export function jointCorrect(data: Float32Array, r: Readout, pixeldq: Uint32Arra
   const p0 = basePhase(r, period);
   const basis = new LineBasis(r.ngroups);
   const ok = usablePixels(data, r, pixeldq);
-  const nbins = Math.max(8, Math.min(ref.length, 500));
-  const { y, n, used } = binRamps(data, r, ok, p0, nbins, basis);
-  const nTrial = o.nTrial ?? 500;
+  const k = o.nTrial ?? 500;
+  const { y, n, used } = binRamps(data, r, ok, p0, k, basis);
+  const wave = waveTable(ref);
+  // Template for trial 0: the waveform at every bin centre and group.
+  const zt = new Float64Array(k * r.ngroups);
+  const zn = new Float64Array(k);
+  for (let b = 0; b < k; b++) {
+    const z = zt.subarray(b * r.ngroups, (b + 1) * r.ngroups);
+    for (let g = 0; g < r.ngroups; g++) z[g] = wave((b + 0.5) / k + g * steps.group);
+    zn[b] = basis.residualNorm2(z);
+  }
   const phases = new Float64Array(r.nints);
   const amplitudes = new Float64Array(r.nints);
   const all = Array.from({ length: r.nints }, (_, i) => i);
   if (o.fitIntsSeparately) {
     for (const i of all) {
-      const f = fitSet([i], y, n, ref, () => 0, steps.group, basis, nTrial);
+      const f = fitSet([i], () => 0, y, n, wave, zt, zn, steps.group, basis);
       phases[i] = f.phi; amplitudes[i] = f.amp;
     }
   } else {
-    const f = fitSet(all, y, n, ref, (i) => i * steps.int, steps.group, basis, nTrial);
-    for (const i of all) { const x = f.phi + i * steps.int; phases[i] = x - Math.floor(x); amplitudes[i] = f.amp; }
+    const intOff = (i: number): number => { const x = i * steps.int; return x - Math.floor(x); };
+    const f = fitSet(all, intOff, y, n, wave, zt, zn, steps.group, basis);
+    for (const i of all) { const x = f.phi + intOff(i); phases[i] = x - Math.floor(x); amplitudes[i] = f.amp; }
   }
-  subtractWave(data, r, p0, steps.group, ref, phases, amplitudes);
+  subtractWave(data, r, p0, steps.group, wave, phases, amplitudes);
   return { phases, amplitudes, nUsed: used };
 }
 
-function subtractWave(data: Float32Array, r: Readout, p0: Float64Array, dGroup: number, ref: Float64Array, phases: Float64Array, amps: Float64Array): void {
+function subtractWave(data: Float32Array, r: Readout, p0: Float64Array, dGroup: number, wave: (ph: number) => number, phases: Float64Array, amps: Float64Array): void {
   const nx4 = r.nx >> 2;
   const npix = r.ny * r.nx;
   for (let i = 0; i < r.nints; i++) {
@@ -179,7 +228,7 @@ function subtractWave(data: Float32Array, r: Readout, p0: Float64Array, dGroup: 
       const off = (i * r.ngroups + g) * npix;
       const d = phases[i] + g * dGroup;
       for (let q = 0; q < r.ny * nx4; q++) {
-        const v = amps[i] * waveAt(ref, p0[q] + d);
+        const v = amps[i] * wave(p0[q] + d);
         const p = off + (q / nx4 | 0) * r.nx + 4 * (q % nx4);
         data[p] -= v; data[p + 1] -= v; data[p + 2] -= v; data[p + 3] -= v;
       }
