@@ -160,8 +160,24 @@ export async function runDemo(dir: string, io: CliIO, o: DemoOptions = {}): Prom
     io.stderr(`webbdesk demo: ${current} failed: ${message}\n  (the stpipe log is in ${log}; products written so far are kept)\n`);
     return result({ stage: current, message });
   }
-  io.stdout(`webbdesk demo: done; compare the white-light curve (*_whtlt.ecsv) with ${sim.truthJson}\n`);
+  await reportWhiteLight(products.calwebb_tso3 ?? [], sim.truthJson, io);
   return result();
+}
+
+/** Print the white-light transit drop measured by calwebb_tso3 next to the injected one. */
+async function reportWhiteLight(outputs: readonly string[], truthJson: string, io: CliIO): Promise<void> {
+  const file = outputs.find((p) => p.endsWith('_whtlt.ecsv'));
+  if (!file) return;
+  const [{ readFile }, { readEcsv }, { compareWhiteLight }] = await Promise.all([
+    import('node:fs/promises'), import('../ecsv/index.ts'), import('../simulate/compare.ts'),
+  ]);
+  const truth = JSON.parse(await readFile(truthJson, 'utf8')) as { relative_flux: number[]; central_depth: number };
+  const t = readEcsv(await readFile(file, 'utf8'), file);
+  const col = t.columns.find((c) => c.name === 'whitelight_flux');
+  if (!col) return;
+  const c = compareWhiteLight(Array.from(col.data as ArrayLike<number>), truth.relative_flux, truth.central_depth);
+  io.stdout(`webbdesk demo: white light ${path.basename(file)}: ${c.points} points; in-transit drop ${c.measured.toFixed(5)} +- ${c.sigma.toFixed(5)} `
+    + `(injected ${c.injected.toFixed(5)} over ${c.nIn} integrations: ${(Math.abs(c.measured - c.injected) / c.sigma).toFixed(1)} sigma)\n`);
 }
 
 export const demoCommand: Command = async (argv, io) => {
