@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the workstation on the bundled demo project.
-// Until the workstation UI lands, this prepares the demo data and describes it
-// with `webbdesk info`, saying what it did and why.
-import { spawnSync } from 'node:child_process';
+// Electron when its binary is installed; otherwise `webbdesk serve` on the
+// demo project in a browser, printing the URL and saying why.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -26,12 +26,31 @@ function electronBinary() {
 }
 
 const demoDir = process.env.WEBBDESK_DEMO_DIR ?? path.join(root, 'demo');
-const run = (args) => spawnSync(process.execPath, [cli, ...args], { stdio: 'inherit' }).status ?? 1;
+const node = (args, opts = {}) => spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, ...opts }).status ?? 1;
 
-console.log(electronBinary()
-  ? 'webbdesk: Electron is installed, but the workstation window arrives with the UI issue; showing the demo project on the command line.'
-  : 'webbdesk: the Electron binary is not installed (it cannot be downloaded here); the workstation UI is not built yet either, so this shows the demo project on the command line.');
-console.log(`webbdesk: demo project in ${demoDir}\n`);
-let status = run(['demo', '--no-run', demoDir]);
-if (status === 0) status = run(['info', '--stats', ...readdirSync(demoDir).filter((f) => f.endsWith('.fits')).sort().map((f) => path.join(demoDir, f))]);
-process.exitCode = status;
+// The demo is simulated once; delete the folder (or set WEBBDESK_FRESH_DEMO=1) to make it again.
+const hasDemo = existsSync(demoDir) && readdirSync(demoDir).some((f) => f.endsWith('.fits'));
+if (!hasDemo || process.env.WEBBDESK_FRESH_DEMO) {
+  const s = node([cli, 'demo', '--no-run', demoDir]);
+  if (s !== 0) process.exit(s);
+}
+if (!existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) {
+  console.log('webbdesk: building the user interface (dist/renderer) once ...');
+  const s = node([path.join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'build/vite-renderer.config.ts', '--logLevel', 'warn']);
+  if (s !== 0) process.exit(s);
+}
+
+const electron = electronBinary();
+if (electron) {
+  const s = node([path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), 'electron/build.ts']);
+  if (s !== 0) process.exit(s);
+  console.log(`webbdesk: starting Electron on the demo project ${demoDir}`);
+  const child = spawn(electron, [path.join(root, 'dist', 'electron', 'main.mjs'), '--project', demoDir], { stdio: 'inherit' });
+  child.on('exit', (c) => { process.exitCode = c ?? 0; });
+} else {
+  console.log('webbdesk: the Electron binary is not installed (npm ci cannot download it here), so the workstation runs in your browser instead:');
+  console.log(`webbdesk: serving the demo project ${demoDir}; open the URL below (it carries the session token)`);
+  const child = spawn(process.execPath, [cli, 'serve', '--project', demoDir, ...process.argv.slice(2)], { stdio: 'inherit' });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (c) => { process.exitCode = c ?? 0; });
+}
