@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FitsFile } from '../fits/index.node.ts';
 import { ndarray } from '../ndarray/index.ts';
 import { HAVE_SHARED, sharedPath } from '../../test/shared.ts';
+import { parseAsdfInFits } from '../asdf/fits-embed.ts';
 import { loadModel, readModelHeader, writeModel } from './model-io.node.ts';
 import type { JwstModel } from './model.ts';
 
@@ -29,6 +30,15 @@ async function extnames(file: string): Promise<string[]> {
   try { return f.hdus.map((h) => (h.index === 0 ? 'PRIMARY' : String(h.extname))); } finally { await f.close(); }
 }
 
+async function asdfTree(file: string): Promise<{ meta: Record<string, Record<string, unknown>> }> {
+  const f = await FitsFile.open(file);
+  try {
+    const h = f.hdus.find((x) => x.extname === 'ASDF')!;
+    const t = await f.readTable(h.index);
+    return parseAsdfInFits(t.columns[0]!.data as Uint8Array).tree as never;
+  } finally { await f.close(); }
+}
+
 const RFJ = 'golden/ramp_fit_jump/p01_sub64_imaging';
 
 describe.skipIf(!HAVE_SHARED)('loadModel / writeModel on pipeline products', () => {
@@ -48,7 +58,7 @@ describe.skipIf(!HAVE_SHARED)('loadModel / writeModel on pipeline products', () 
     expect(back.meta).toEqual(m.meta);
   });
 
-  it('a rateints CubeModel round-trips; changed meta drops the stale ASDF and lands in the keywords', async () => {
+  it('a rateints CubeModel round-trips; changed meta lands in the keywords and in a fresh ASDF tree', async () => {
     const src = sharedPath('golden/detector1_miri');
     const { readdirSync } = await import('node:fs');
     const cs = readdirSync(src)[0];
@@ -59,7 +69,12 @@ describe.skipIf(!HAVE_SHARED)('loadModel / writeModel on pipeline products', () 
     m.meta.cal_step = { ...(m.meta.cal_step as object), photom: 'COMPLETE' };
     const out = path.join(await tmp(), 'x_calints.fits');
     await writeModel(out, m);
-    expect(await extnames(out)).toEqual(['PRIMARY', 'SCI', 'ERR', 'DQ', 'INT_TIMES', 'VAR_POISSON', 'VAR_RNOISE']);
+    expect(await extnames(out)).toEqual(['PRIMARY', 'SCI', 'ERR', 'DQ', 'INT_TIMES', 'VAR_POISSON', 'VAR_RNOISE', 'ASDF']);
+    const tree = await asdfTree(out);
+    expect(tree.meta.cal_step.photom).toBe('COMPLETE');
+    // Carried from the jwst-written tree (not a FITS keyword of the file).
+    expect(tree.meta.cal_step.ramp_fit).toBe('COMPLETE');
+    expect(tree.meta.exposure.nints).toBe(4);
     const back = await loadModel(out);
     for (const k of Object.keys(m.arrays)) sameBytes(m.arrays[k], back.arrays[k]);
     expect(back.meta).toEqual(m.meta);

@@ -2,9 +2,9 @@
  * Loading a JWST FITS product into an in-memory JwstModel and writing one back
  * as FITS that stdatamodels opens: primary header from meta (DATAMODL = model
  * type), arrays under their stdatamodels EXTNAMEs, tables, per-slit/per-spectrum
- * parts, and other HDUs carried through. The ASDF extension is written back only
- * while meta is unchanged since loading; otherwise it would contradict the
- * keywords, and stdatamodels reads a FITS file without one from its keywords.
+ * parts, and other HDUs carried through. The ASDF extension is written back
+ * as read while meta is unchanged since loading; otherwise a fresh one whose
+ * meta tree agrees with the keywords (model-io-asdf.ts).
  */
 import { modelOfFits } from '../datamodels/describe.node.ts';
 import { SLIT_KEYWORD_TABLE } from '../datamodels/keyword-table.ts';
@@ -15,6 +15,7 @@ import { FitsFile, writeFits } from '../fits/index.node.ts';
 import { Header, type FitsTable, type HduInfo, type HduSpec, type TableColumnSpec } from '../fits/index.ts';
 import type { NDArray } from '../ndarray/index.ts';
 import type { JwstModel, ModelPart } from './model.ts';
+import { asdfHduFor } from './model-io-asdf.ts';
 
 /** JSON of meta with bigints as strings: the snapshot compared to decide whether ASDF is stale. */
 export function metaSnapshot(meta: Meta): string {
@@ -197,7 +198,9 @@ export function modelToHdus(model: JwstModel): HduSpec[] {
   const fresh = model.loadedMeta !== undefined && model.loadedMeta === metaSnapshot(model.meta);
   const isAsdf = (s: HduSpec): boolean => String(s.header.get('EXTNAME') ?? '').toUpperCase() === 'ASDF';
   specs.push(...model.extras.filter((s) => !isAsdf(s)));
-  if (fresh) specs.push(...model.extras.filter(isAsdf));
+  const carried = model.extras.find(isAsdf);
+  // stdatamodels always writes the ASDF extension last; a carried one is kept as is while meta is unchanged.
+  specs.push(fresh && carried ? carried : asdfHduFor(model.meta, carried));
   return specs;
 }
 
