@@ -1,8 +1,9 @@
 /**
  * Extract1dStep (jwst 3.0 extract_1d): box extraction of 2-D/3-D spectral
  * images. Implemented: MIRI LRS slitless (TSO, per integration) and fixed
- * slit with an EXTRACT1D reference in JSON or ASDF form; optimal extraction,
- * IFU, SOSS, WFSS, source-position centring and LRS APCORR are not.
+ * slit with an EXTRACT1D reference in JSON or ASDF form, use_source_posn for
+ * the fixed slit (srcpos.ts); optimal extraction, IFU, SOSS, WFSS and LRS
+ * APCORR are not.
  */
 import { readFile } from 'node:fs/promises';
 import { readAsdfFile } from '../../asdf/index.node.ts';
@@ -11,6 +12,7 @@ import { StepError } from '../../errors/index.ts';
 import { defineStep, isModel, param, type JwstModel, type StepContext } from '../../stpipe/index.ts';
 import { parseExtract1dRef, selectParams, defaultParams, type ApertureEntry, type ExtractOverrides } from './reference.ts';
 import { extractModel } from './run.ts';
+import { sourcePositionOffset } from './srcpos.ts';
 
 const SUPPORTED = ['MIR_LRS-SLITLESS', 'MIR_LRS-FIXEDSLIT'];
 
@@ -60,7 +62,8 @@ async function run(input: JwstModel | readonly JwstModel[], ctx: StepContext): P
   }
   if (String(getMeta(input.meta, 'target.source_type') ?? '') !== 'POINT' && overrides.use_source_posn === null) params.useSourcePosn = false;
   if (params.useSourcePosn) {
-    throw new StepError('not-implemented', 'use_source_posn (centring the aperture on the source from its RA/Dec through the WCS) is not implemented; run with use_source_posn=False or set it false in the EXTRACT1D reference', { parameter: 'use_source_posn' });
+    if (expType !== 'MIR_LRS-FIXEDSLIT') throw new StepError('not-implemented', `use_source_posn is implemented for MIR_LRS-FIXEDSLIT only, not ${expType}; run with use_source_posn=False`, { parameter: 'use_source_posn' });
+    params.positionOffset += sourcePositionOffset(input, params, dispaxis, (s) => ctx.log.warning(s), (s) => ctx.log.info(s));
   }
   if (params.positionOffset !== 0) shiftParams(params, dispaxis);
   if (p.apply_apcorr !== false && String(getMeta(input.meta, 'target.source_type') ?? '') === 'POINT') {
