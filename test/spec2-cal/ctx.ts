@@ -1,7 +1,7 @@
 /** A minimal StepContext for calling a step's run() directly in tests: parameters from the spec defaults, references from a map. */
-import type { ReferenceChoice, StepContext, StepDefinition } from '../../core/stpipe/index.ts';
+import type { ParamSpecs, ReferenceChoice, StepContext } from '../../core/stpipe/index.ts';
 
-export function testContext(step: StepDefinition, refs: Record<string, string | 'N/A'>, params: Record<string, unknown> = {}): StepContext & { logs: string[] } {
+export function testContext(step: { readonly spec: ParamSpecs }, refs: Record<string, string | 'N/A'>, params: Record<string, unknown> = {}): StepContext & { logs: string[] } {
   const logs: string[] = [];
   const resolved: Record<string, unknown> = {};
   for (const [k, s] of Object.entries(step.spec)) resolved[k] = k in params ? params[k] : s.default;
