@@ -8,6 +8,7 @@ describe('flat kernel', () => {
     expect(Array.from(flat.flat)).toEqual([2, 1, 1, 0.5]);
     expect(flat.dq[1]! & DQ.NO_FLAT_FIELD).toBeTruthy();
     expect(flat.dq[2]! & DQ.NO_FLAT_FIELD).toBeTruthy();
+    expect(flat.dq[2]! & DQ.DO_NOT_USE).toBeTruthy();
     // two integrations of 4 pixels
     const sci = Float32Array.of(8, 3, 3, 1, 4, 3, 3, 2);
     const out = applyFlat({ data: sci, dq: new Uint32Array(8), varPoisson: new Float32Array(8).fill(4), varRnoise: new Float32Array(8).fill(1) }, flat);

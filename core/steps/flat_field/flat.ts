@@ -3,7 +3,8 @@
  * flatfield "Imaging and Non-NIRSpec Spectroscopic Data" and "Error
  * propagation"):
  * - flat pixels that are NaN or zero get NO_FLAT_FIELD; every NO_FLAT_FIELD
- *   pixel is reset to 1 so it leaves the science data unchanged;
+ *   pixel also gets DO_NOT_USE (jwst 1.5.3, PR #6882) and is reset to 1 so it
+ *   leaves the science data unchanged;
  * - SCI /= flat; DQ |= flat DQ; VAR_POISSON and VAR_RNOISE /= flat^2;
  *   VAR_FLAT = SCI^2 / flat^2 * ERR_flat^2 with SCI the flat-fielded science
  *   (checked against the jwst 3.0 golden calints);
@@ -27,6 +28,7 @@ export function prepareFlat(f: FlatRef): { flat: Float32Array; err: Float32Array
     const v = f.data[i]!;
     if (Number.isNaN(v) || v === 0) d = (d | DQ.NO_FLAT_FIELD) >>> 0;
     const bad = (d & DQ.NO_FLAT_FIELD) !== 0;
+    if (bad) d = (d | DQ.DO_NOT_USE) >>> 0;
     flat[i] = bad ? 1 : v;
     const e = f.err ? f.err[i]! : 0;
     err[i] = bad || Number.isNaN(e) ? 0 : e;
