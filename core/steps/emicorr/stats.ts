@@ -2,12 +2,13 @@
 
 /** Median of the finite values of `a` (NaN when none). Does not modify `a`. */
 export function median(a: ArrayLike<number>): number {
-  const v: number[] = [];
-  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) v.push(a[i]);
-  if (v.length === 0) return NaN;
-  v.sort((x, y) => x - y);
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
+  const v = new Float64Array(a.length);
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) v[n++] = a[i];
+  if (n === 0) return NaN;
+  const s = v.subarray(0, n).sort();
+  const h = n >> 1;
+  return n % 2 ? s[h] : 0.5 * (s[h - 1] + s[h]);
 }
 
 /**
