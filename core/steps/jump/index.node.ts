@@ -1,10 +1,11 @@
 /**
  * JumpStep (jwst 3.0 `jump`): flags cosmic-ray jumps in GROUPDQ with the
- * two-point difference method (twopoint.ts). Parameters and reference types
- * are those of jwst/jump/jump_step.py; snowball expansion (expand_large_events)
- * and MIRI shower flagging (find_showers), both off by default, and sigma
- * clipping across >= minimum_sigclip_groups integrations are not implemented
- * and fail with StepError 'not-implemented' when reached.
+ * two-point difference method (twopoint.ts), or by sigma clipping across
+ * integrations (sigclip.ts) when there are at least minimum_sigclip_groups
+ * integrations (only_use_ints) or usable groups. Parameters and reference
+ * types are those of jwst/jump/jump_step.py; snowball expansion
+ * (expand_large_events) and MIRI shower flagging (find_showers), both off by
+ * default, are not implemented and fail with StepError 'not-implemented'.
  */
 import { StepError } from '../../errors/index.ts';
 import { getMeta, setMeta } from '../../datamodels/meta.ts';
@@ -80,7 +81,7 @@ export async function runJumpStep(input: JwstModel, ctx: StepContext): Promise<J
   const refs = await readRampRefs(input, ctx);
   const groupTime = Number(getMeta(input.meta, 'meta.exposure.group_time'));
   const nframes = Number(getMeta(input.meta, 'meta.exposure.nframes') ?? 1);
-  ctx.log.info('Executing two-point difference method');
+  ctx.log.info('Executing two-point difference method (sigma clipping across integrations when there are enough)');
   const res = await runJump({ ...ramp, ...refs, groupTime, nframes }, prm, {
     pool: ctx.pool, signal: ctx.signal, progress: (d, t) => ctx.progress(d, t, 'row blocks'),
   });

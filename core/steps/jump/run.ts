@@ -3,11 +3,10 @@
  * documents it, splits the frame into row blocks and runs the detection and
  * post-processing kernels on a pool (or inline).
  */
-import { StepError } from '../../errors/index.ts';
 import { InlinePool } from '../../workers/inline.ts';
 import { rowBlocks, shareArray, type KernelPool, type KernelTask } from '../../workers/types.ts';
 import { nanMedianInPlace } from './median.ts';
-import { DNU, type JumpArrays, type TwoPointParams } from './twopoint.ts';
+import { DNU, JUMP, type JumpArrays, type TwoPointParams } from './twopoint.ts';
 import type { AfterJumpParams } from './postprocess.ts';
 
 export const NO_GAIN_VALUE = 1 << 19;
@@ -51,7 +50,7 @@ export interface JumpResult {
   primaryJumps: number;
   /** Set when detection was skipped (too few usable groups). */
   skipped?: string;
-  mode: 'single-pass' | 'iterative' | 'skipped';
+  mode: 'single-pass' | 'iterative' | 'sigma-clip' | 'skipped';
 }
 
 export interface RunOpts {
@@ -80,6 +79,25 @@ function flaggedGroups(inp: JumpInput): { max: number; total: number } {
   return { max, total };
 }
 
+/**
+ * After sigma clipping (stcal): in a group where every pixel is JUMP_DET or
+ * DO_NOT_USE, pixels flagged exactly JUMP_DET are reset to 0. Returns the
+ * number of flags removed (their neighbours are not flagged either).
+ */
+function resetAllJumpPlanes(gdq: Uint8Array, nbr: Uint8Array, shape: readonly number[]): number {
+  const [nints, ngroups, ny, nx] = shape;
+  const plane = ny * nx;
+  let removed = 0;
+  for (let k = 0; k < nints * ngroups; k++) {
+    const base = k * plane;
+    let all = true;
+    for (let q = base; q < base + plane && all; q++) if ((gdq[q] & (JUMP | DNU)) === 0) all = false;
+    if (!all) continue;
+    for (let q = base; q < base + plane; q++) if (gdq[q] === JUMP) { gdq[q] = 0; nbr[q] = 0; removed++; }
+  }
+  return removed;
+}
+
 function nanMedianF32(a: Float32Array): number {
   const tmp = new Float64Array(a.length);
   let n = 0;
@@ -96,11 +114,9 @@ export async function runJump(inp: JumpInput, prm: JumpParams, opts: RunOpts = {
   const { max, total } = flaggedGroups(inp);
   const minUsableGroups = ngroups - max;
   const totalGroups = nints * ngroups - total;
+  // stcal docs, "Jump detection" flow control: A (only_use_ints) counts integrations, B usable groups.
   const sigclip = prm.only_use_ints ? nints >= prm.minimum_sigclip_groups : totalGroups >= prm.minimum_sigclip_groups;
-  if (sigclip) {
-    throw new StepError('not-implemented', `jump: sigma clipping across integrations (nints=${nints} >= minimum_sigclip_groups=${prm.minimum_sigclip_groups}) is not implemented in WebbDesk`, { parameter: 'minimum_sigclip_groups' });
-  }
-  if (minUsableGroups < prm.minimum_groups) {
+  if (!sigclip && minUsableGroups < prm.minimum_groups) {
     return { groupdq: Uint8Array.from(inp.groupdq), pixeldq, primaryJumps: 0, mode: 'skipped', skipped: `fewer than minimum_groups=${prm.minimum_groups} usable groups` };
   }
   const shared = pool.size > 1;
@@ -117,6 +133,7 @@ export async function runJump(inp: JumpInput, prm: JumpParams, opts: RunOpts = {
     fourGroupThreshold: prm.four_group_rejection_threshold, nframes: inp.nframes,
     singlePass: minUsableGroups - 1 >= prm.min_diffs_single_pass, flag4Neighbors: prm.flag_4_neighbors,
     minJumpToFlagNeighbors: prm.min_jump_to_flag_neighbors, maxJumpToFlagNeighbors: prm.max_jump_to_flag_neighbors,
+    sigclip: sigclip ? (prm.only_use_ints ? 'ints' : 'all') : undefined,
   };
   const gmed = nanMedianF32(inp.gain);
   const post: AfterJumpParams = {
@@ -131,12 +148,14 @@ export async function runJump(inp: JumpInput, prm: JumpParams, opts: RunOpts = {
   const counts = await pool.runAll<number>(tasks('jump.detect', detect), {
     signal: opts.signal, onTaskDone: (d) => opts.progress?.(d, total2),
   });
+  const reset = sigclip ? resetAllJumpPlanes(gdqOut, arrays.nbr, inp.shape) : 0;
   await pool.runAll(tasks('jump.post', post), {
     signal: opts.signal, onTaskDone: (d) => opts.progress?.(blocks.length + d, total2),
   });
   void nx;
   return {
     groupdq: shared ? Uint8Array.from(gdqOut) : gdqOut, pixeldq,
-    primaryJumps: counts.reduce((a, b) => a + b, 0), mode: detect.singlePass ? 'single-pass' : 'iterative',
+    primaryJumps: Math.max(0, counts.reduce((a, b) => a + b, 0) - reset),
+    mode: sigclip ? 'sigma-clip' : detect.singlePass ? 'single-pass' : 'iterative',
   };
 }

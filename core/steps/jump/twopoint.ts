@@ -19,6 +19,7 @@
  * Groups flagged SATURATED or DO_NOT_USE are never used.
  */
 import { nanMedianInPlace } from './median.ts';
+import { clipPixel, sigclipScratch, type SigclipScratch } from './sigclip.ts';
 
 export const DNU = 1;
 export const SAT = 2;
@@ -31,6 +32,8 @@ export interface TwoPointParams {
   fourGroupThreshold: number;
   nframes: number;
   singlePass: boolean;
+  /** Sigma clipping across integrations (sigclip.ts) instead of the two-point search: 'ints' (only_use_ints) or 'all'. */
+  sigclip?: 'ints' | 'all';
   flag4Neighbors: boolean;
   minJumpToFlagNeighbors: number;
   maxJumpToFlagNeighbors: number;
@@ -80,6 +83,7 @@ export function detectJumpsRows(a: JumpArrays, p: TwoPointParams, row0: number, 
   const row = new Float64Array(nints * ngroups * nx);
   const diffs = new Float64Array(nints * nd);
   const scratch = new Float64Array(nints * nd);
+  const sc = p.sigclip ? sigclipScratch(nints, nd) : undefined;
   let found = 0;
   for (let y = row0; y < row1; y++) {
     gatherRow(a, y, row);
@@ -99,7 +103,9 @@ export function detectJumpsRows(a: JumpArrays, p: TwoPointParams, row0: number, 
       const rn2 = f32(f32(rn * rn) / p.nframes);
       let sigma = f32(Math.sqrt(f32(Math.abs(med) + rn2)));
       if (sigma === 0) sigma = NaN;
-      found += p.singlePass
+      found += sc
+        ? sigclipFlags(a, p, diffs, pix, sc)
+        : p.singlePass
         ? singlePass(a, p, diffs, med, sigma, pix)
         : iterative(a, p, diffs, scratch, rn2, pix);
       if (p.flag4Neighbors) markNeighbourSources(a, p, diffs, med, sigma, pix);
@@ -127,6 +133,16 @@ function singlePass(a: JumpArrays, p: TwoPointParams, diffs: Float64Array, med: 
       n++;
     }
   }
+  return n;
+}
+
+/** Sigma clipping across integrations: every clipped usable difference is a jump. */
+function sigclipFlags(a: JumpArrays, p: TwoPointParams, diffs: Float64Array, pix: number, sc: SigclipScratch): number {
+  const [nints, ngroups] = a.shape;
+  const nd = ngroups - 1;
+  const n = clipPixel(diffs, nints, nd, p.sigclip === 'ints', p.rejectionThreshold, sc);
+  if (n === 0) return 0;
+  for (let k = 0; k < nints * nd; k++) if (sc.mask[k] !== 0) flag(a, Math.floor(k / nd), (k % nd) + 1, pix);
   return n;
 }
 
