@@ -74,8 +74,8 @@ async function stretchInChromium(): Promise<void> {
   try {
     const page = ctx.pages()[0] ?? (await ctx.newPage());
     await page.goto(`http://127.0.0.1:${srv.port}/bench.html?token=${srv.token}`);
-    await page.waitForFunction(() => document.title === 'done', undefined, { timeout: 120_000 });
-    const r = await page.evaluate(() => (window as unknown as { benchResult: { uploadMs: number; medianMs: number; p95Ms: number; maxMs: number } }).benchResult);
+    await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'done', undefined, { timeout: 120_000 });
+    const r = await page.evaluate(() => (globalThis as unknown as { benchResult: { uploadMs: number; medianMs: number; p95Ms: number; maxMs: number } }).benchResult);
     console.log(`stretch: 2048x2048 float32, upload ${r.uploadMs.toFixed(1)} ms; per stretch change median ${r.medianMs.toFixed(2)} ms, p95 ${r.p95Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms (bar: < 16 ms; headless Chromium here renders WebGL in software: SwiftShader)`);
   } finally {
     await ctx.close();

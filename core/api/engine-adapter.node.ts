@@ -34,9 +34,9 @@ function byName<T extends { name: string }>(x: unknown): Map<string, T> {
   return out;
 }
 
-function stepView(s: StepDefinition, applies: boolean): StepView {
+function stepView(s: StepDefinition, applies: boolean, alias?: string): StepView {
   return {
-    name: s.name, className: s.className, summary: s.summary, applies, declaredOnly: !!s.declaredOnly, referenceTypes: s.referenceTypes,
+    name: alias ?? s.name, className: s.className, summary: s.summary, applies, declaredOnly: !!s.declaredOnly, referenceTypes: s.referenceTypes,
     spec: Object.fromEntries(Object.entries(s.spec).map(([k, p]) => [k, { kind: p.kind, default: p.default ?? null, doc: p.doc, options: p.options }])),
   };
 }
@@ -62,7 +62,7 @@ export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, steps
   const runner = (await import(runnerUrl)) as Record<string, unknown>;
   const pipelines = byName<PipelineDefinition>(((await import(pipelinesUrl)) as Record<string, unknown>).PIPELINES);
   const steps = stepsUrl ? byName<StepDefinition>(((await import(stepsUrl)) as Record<string, unknown>).STEPS) : new Map<string, StepDefinition>();
-  for (const p of pipelines.values()) for (const e of p.steps) if (!steps.has(e.step.name)) steps.set(e.step.name, e.step);
+  for (const p of pipelines.values()) for (const e of p.steps) { const a = (e as { alias?: string }).alias ?? e.step.name; if (!steps.has(a)) steps.set(a, e.step); }
   const runPipeline = runner.runPipeline as AnyFn | undefined;
   const runStep = runner.runStep as AnyFn | undefined;
   if (typeof runPipeline !== 'function' || typeof runStep !== 'function') throw new WebbError('engine', 'core/stpipe/runner.node.ts lacks runPipeline/runStep');
@@ -72,7 +72,7 @@ export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, steps
       const def = pipelines.get(name);
       if (!def) throw new WebbError('not-found', `no pipeline ${name} (known: ${[...pipelines.keys()].join(', ')})`);
       const meta = await metaOf(file, h);
-      return { pipeline: name, className: def.className, steps: def.steps.map((e) => stepView(e.step, e.when ? e.when(meta) : true)) };
+      return { pipeline: name, className: def.className, steps: def.steps.map((e) => stepView(e.step, e.when ? e.when(meta) : true, (e as { alias?: string }).alias)) };
     },
     async run(req) {
       // The runner takes 'steps.<alias>.<param>' for pipelines; the API says '<alias>.<param>'.
