@@ -130,10 +130,14 @@ export async function runDemo(dir: string, io: CliIO, o: DemoOptions = {}): Prom
     outputDir: dir, cwd: dir, useCrdsSteppars: false, env, cliParams: { save_results: true }, crds: { config: resolveConfig(env), context: sim.context },
     logSink: (line: string) => appendFileSync(log, line + '\n'),
   };
+  // White light over 6-10 um, as the MIRI LRS TSO notebook (seed 004) runs calwebb_tso3.
+  const stageParams: Record<string, Record<string, unknown>> = {
+    calwebb_tso3: { 'steps.white_light.min_wavelength': 6, 'steps.white_light.max_wavelength': 10 },
+  };
   const stage = async (name: string, input: string): Promise<string[]> => {
     io.stdout(`webbdesk demo: ${name} ${path.basename(input)}\n`);
     const started = Date.now();
-    const r = await runPipeline(PIPELINES[name]!, input, opts);
+    const r = await runPipeline(PIPELINES[name]!, input, { ...opts, cliParams: { ...opts.cliParams, ...stageParams[name] } });
     products[name] = r.outputs;
     for (const p of r.outputs) io.stdout(`  wrote ${p}\n`);
     io.stdout(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
