@@ -46,6 +46,7 @@ export const MODEL_SPECS: Readonly<Record<ModelType, ModelSpec>> = {
       { attr: 'err', extname: 'ERR', ndim: 4, dtype: 'float32' },
       { attr: 'refout', extname: 'REFOUT', ndim: 4, dtype: 'float32' },
       { attr: 'zeroframe', extname: 'ZEROFRAME', ndim: 3, dtype: 'float32' },
+      { attr: 'average_dark_current', extname: 'AVDRKCUR', ndim: 2, dtype: 'float32' },
     ],
     tables: { int_times: 'INT_TIMES', group: 'GROUP' },
   },

@@ -32,17 +32,18 @@ export function ipcConvolveFrame(frame: Float32Array, out: Float32Array, ny: num
   const npix = ny * nx;
   for (let y = ys; y < ye; y++) {
     for (let x = xs; x < xe; x++) {
+      // float32 sums in jwst's order (ipc docs: kernel terms row by row, the central term last),
+      // so the result rounds as the golden products do.
       let s = 0;
-      for (let j = 0; j < ky; j++) {
+      const term = (j: number, i: number): void => {
         const yy = y + cj - j;
-        if (yy < ys || yy >= ye) continue;
-        for (let i = 0; i < kx; i++) {
-          const xx = x + ci - i;
-          if (xx < xs || xx >= xe) continue;
-          const k = perPixel ? kernel[(j * kx + i) * npix + y * nx + x] : kernel[j * kx + i];
-          s += k * frame[yy * nx + xx];
-        }
-      }
+        const xx = x + ci - i;
+        if (yy < ys || yy >= ye || xx < xs || xx >= xe) return;
+        const k = perPixel ? kernel[(j * kx + i) * npix + y * nx + x] : kernel[j * kx + i];
+        s = Math.fround(s + Math.fround(k * frame[yy * nx + xx]));
+      };
+      for (let j = 0; j < ky; j++) for (let i = 0; i < kx; i++) if (j !== cj || i !== ci) term(j, i);
+      term(cj, ci);
       out[y * nx + x] = s;
     }
   }

@@ -34,10 +34,12 @@ export function linearityInt(data: Float32Array, gdq: Uint8Array, ngroups: numbe
     const o = g * npix;
     for (let p = 0; p < npix; p++) {
       if (gdq[o + p] & DQ.SATURATED) continue;
+      // float32 at every operation, in stcal's order (c[n-1] x, then (s + c[j]) x, then c[0] + s),
+      // so the result rounds as jwst's does (golden detector1 _ramp).
       const f = data[o + p];
-      let s = coeffs[(ncoeffs - 1) * npix + p];
-      for (let k = ncoeffs - 2; k >= 0; k--) s = s * f + coeffs[k * npix + p];
-      data[o + p] = s;
+      let s = Math.fround(Math.fround(coeffs[(ncoeffs - 1) * npix + p]) * f);
+      for (let k = ncoeffs - 2; k >= 1; k--) s = Math.fround(Math.fround(s + Math.fround(coeffs[k * npix + p])) * f);
+      data[o + p] = ncoeffs > 1 ? Math.fround(Math.fround(coeffs[p]) + s) : Math.fround(coeffs[p]);
     }
   }
 }

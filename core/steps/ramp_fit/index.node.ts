@@ -80,7 +80,9 @@ export async function runRampFitStep(input: JwstModel, ctx: StepContext): Promis
   };
   ctx.log.info('Using algorithm = OLS_C');
   ctx.log.info('Using weighting = optimal');
-  const res = await runRampFit({ ...ramp, groupdq, ...refs }, {
+  const adc = input.arrays.average_dark_current;
+  const darkCurrent = adc && adc.data.length === ny * nx ? Float32Array.from(adc.data as ArrayLike<number>) : undefined;
+  const res = await runRampFit({ ...ramp, groupdq, ...refs, darkCurrent }, {
     groupTime: num('meta.exposure.group_time', NaN), frameTime: num('meta.exposure.frame_time', NaN),
     nframes: num('meta.exposure.nframes', 1), suppressOneGroup: p.suppress_one_group !== false,
   }, { pool: ctx.pool, signal: ctx.signal, progress: (d, t) => ctx.progress(d, t, 'row blocks') });

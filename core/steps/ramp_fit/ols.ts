@@ -8,7 +8,9 @@
  * a group flagged only JUMP_DET starts the next segment. Each segment gets an
  * optimally weighted slope and the variances
  *   var_r = 12 rn^2 / ((n^3 - n) tgroup^2)   (rn = per-read noise = R/sqrt(2 nframes), R the CDS READNOISE)
- *   var_p = rate_med / (tgroup gain (n - 1))  (rate_med: median first difference over all integrations)
+ *   var_p = (rate_med + dark) / (tgroup gain (n - 1))  (rate_med: median first difference over all
+ *   integrations, negative -> 0; dark: the RampModel's average_dark_current, stcal 1.6.1 changelog
+ *   "Add average_dark_current to calculations of poisson variance")
  * and segments combine by inverse variance into the integration (rateints),
  * integrations into the exposure (rate).
  */
@@ -44,6 +46,8 @@ export interface RampArrays {
   gain: Float32Array;
   /** READNOISE reference (CDS noise, DN). */
   readnoise: Float32Array;
+  /** average_dark_current [ny, nx] added to the median rate of the Poisson variance (absent: 0). */
+  darkCurrent?: Float32Array;
   rate: RateArrays;
   rateints: RateArrays;
 }
@@ -65,14 +69,16 @@ export function fitRampsRows(a: RampArrays, p: RampParams, row0: number, row1: n
       pr.gain = gain;
       pr.rn = Math.fround(a.readnoise[pix] * Math.fround(gain * rnScale));
       pr.pixeldq = a.pixeldq[pix];
+      pr.dark = a.darkCurrent ? a.darkCurrent[pix] : 0;
       fitPixel(pr, p);
       storePixel(a, pr, pix, plane);
     }
   }
 }
 
-function newPixelRamp(nints: number, ngroups: number): PixelRamp {
+function newPixelRamp(nints: number, ngroups: number): PixelRamp & { dark: number } {
   return {
+    dark: 0,
     nints, ngroups,
     data: new Float64Array(nints * ngroups), gdq: new Uint8Array(nints * ngroups),
     gain: 0, rn: 0, pixeldq: 0, medianRate: 0, is0th: new Uint8Array(nints), intSat: new Uint8Array(nints),
@@ -115,9 +121,10 @@ function preparePixel(pr: PixelRamp, p: RampParams): void {
   pr.rateSlope = 0; pr.rateVarP = 0; pr.rateVarR = 0; pr.rateErr = 0; pr.invvarESum = 0;
 }
 
-function fitPixel(pr: PixelRamp, p: RampParams): void {
+function fitPixel(pr: PixelRamp & { dark: number }, p: RampParams): void {
   preparePixel(pr, p);
-  pr.medianRate = medianRate(pr, p);
+  const med = medianRate(pr, p);
+  pr.medianRate = (med > 0 ? med : 0) + pr.dark;
   const { nints, ngroups } = pr;
   let dnuCnt = 0;
   let satCnt = 0;

@@ -14,6 +14,8 @@ export interface RampInput {
   gain: Float32Array;
   /** READNOISE reference values (CDS noise, DN). */
   readnoise: Float32Array;
+  /** average_dark_current [ny, nx] (DN/s) for the Poisson variance, when the RampModel has one. */
+  darkCurrent?: Float32Array;
 }
 
 export interface RampResult {
@@ -43,6 +45,7 @@ export async function runRampFit(
   const arrays: RampArrays = {
     shape: inp.shape, data: sh(inp.data), groupdq: sh(inp.groupdq), pixeldq: sh(inp.pixeldq),
     gain: sh(inp.gain), readnoise: sh(inp.readnoise),
+    ...(inp.darkCurrent ? { darkCurrent: sh(inp.darkCurrent) } : {}),
     rate: planes(ny * nx, shared), rateints: planes(nints * ny * nx, shared),
   };
   const blocks = rowBlocks(ny, pool.size);

@@ -29,6 +29,10 @@ export const step = defineStep<JwstModel, JwstModel>({
       return skippedOutput(input, 'saturation');
     }
     ctx.log.info(`Using SATURATION reference file ${path}`);
+    // jwst 3.0 always asks for SUPERBIAS too (recorded as R_SUPERB, N/A for MIRI); bias-adjusted levels are not built.
+    if ((await ctx.reference('superbias')).kind === 'file') {
+      throw new StepError('not-implemented', 'saturation: bias-adjusted thresholds (a SUPERBIAS reference) are not implemented; use --override_superbias=N/A', { parameter: 'override_superbias' });
+    }
     const nframes = metaNum(input, 'exposure.nframes', 1);
     if (ctx.params['use_readpatt'] === true && nframes > 1) {
       throw new StepError('not-implemented', `saturation: the grouped-readout check (use_readpatt with NFRAMES=${nframes} > 1) is not implemented; run with --use_readpatt=False`, { parameter: 'use_readpatt' });
