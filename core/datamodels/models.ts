@@ -68,7 +68,8 @@ export const MODEL_SPECS: Readonly<Record<ModelType, ModelSpec>> = {
     tables: {},
   },
   SlitModel: {
-    arrays: [...SCI_ERR_DQ(2), ...VARS(2), { attr: 'wavelength', extname: 'WAVELENGTH', ndim: 2, dtype: 'float32' },
+    // Order as jwst 3.0 writes a spec2 SlitModel (golden LRS slitless calints): WAVELENGTH before the variances.
+    arrays: [...SCI_ERR_DQ(2), { attr: 'wavelength', extname: 'WAVELENGTH', ndim: 2, dtype: 'float32' }, ...VARS(2),
       { attr: 'area', extname: 'AREA', ndim: 2, dtype: 'float32' }],
     tables: { int_times: 'INT_TIMES' },
   },

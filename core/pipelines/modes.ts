@@ -7,6 +7,7 @@
  * their default comes from the step's skipByDefault.
  */
 import { getMeta, type Meta } from '../datamodels/meta.ts';
+import type { JwstModel } from '../stpipe/model.ts';
 
 /** meta.exposure.type, upper case ('' when absent). */
 export function expType(meta: Meta): string {
@@ -112,4 +113,13 @@ export function detector1Applies(alias: string, meta: Meta): boolean {
 export function isTsoImaging(meta: Meta): boolean {
   const e = expType(meta);
   return e === 'NRC_TSIMAGE' || e === 'MIR_IMAGE' || e === 'NIS_IMAGE';
+}
+
+/**
+ * jwst 3.0 carries a MIR_LRS-SLITLESS exposure on as a SlitModel after the
+ * background steps (golden lrs_spec2_tso3 pipeline.log: srctype receives a
+ * SlitModel(8, 416, 72); the calints has DATAMODL=SlitModel with 3-D SCI).
+ */
+export function asSlitModel(m: JwstModel): JwstModel {
+  return expType(m.meta) === 'MIR_LRS-SLITLESS' && m.type === 'CubeModel' ? { ...m, type: 'SlitModel' } : m;
 }

@@ -13,7 +13,7 @@ import { definePipeline, param, type PipelineContext } from '../stpipe/index.ts'
 import type { JwstModel } from '../stpipe/model.ts';
 import { membersByType, untagMember } from '../associations/members.ts';
 import { asModel, entry, modeNotImplemented, runChain } from './flow.ts';
-import { expType, spec2Applies } from './modes.ts';
+import { asSlitModel, expType, spec2Applies } from './modes.ts';
 
 const when = (name: string) => (meta: Meta) => spec2Applies(name, meta);
 
@@ -76,6 +76,7 @@ async function processProduct(ctx: PipelineContext, science: JwstModel, byType: 
     m = asModel(await ctx.runStep(name, input, s ? { skip: true } : undefined), name);
     if (name === 'bkg_subtract' && !s && ctx.params.save_bsub === true) await ctx.save(m, multiInt ? 'bsubints' : 'bsub');
   }
+  m = asSlitModel(m);
   m = await runChain(ctx, spec2, COMMON, m);
   const cal = recordAsn(m);
   await ctx.save(cal, multiInt ? 'calints' : 'cal');

@@ -10,6 +10,7 @@ import { StepError } from '../errors/index.ts';
 import { STEPS } from '../steps/registry.node.ts';
 import { definePipeline, type PipelineContext, type StepProduct } from '../stpipe/index.ts';
 import type { JwstModel } from '../stpipe/model.ts';
+import { memberSaveName } from '../stpipe/naming.ts';
 import { membersByType, untagMember } from '../associations/members.ts';
 import { asModel, entry, runChain } from './flow.ts';
 import { expType, isTsoImaging } from './modes.ts';
@@ -40,7 +41,8 @@ async function cleanMembers(ctx: PipelineContext, members: readonly JwstModel[])
   for (const [i, m] of members.entries()) {
     ctx.progress(i, members.length, 'members');
     const crf = untagMember(asModel(await ctx.runStep('outlier_detection', m), 'outlier_detection'));
-    await ctx.save(crf, 'crfints');
+    const n = memberSaveName(m, 'crfints');
+    await ctx.save(crf, n.suffix, { base: n.base });
     out.push(crf);
   }
   return out;

@@ -9,4 +9,4 @@ export { saveProduct, writeTextAtomic } from './save.node.ts';
 export { calStepKey } from './step-exec.node.ts';
 export * from './events.ts';
 export * from './params-resolve.ts';
-export { outputName, removeSuffix, KNOWN_SUFFIXES } from './naming.ts';
+export { outputName, removeSuffix, memberSaveName, KNOWN_SUFFIXES } from './naming.ts';

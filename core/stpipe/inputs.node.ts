@@ -12,6 +12,7 @@ import type { StepInput } from './types.ts';
 
 /** The association shape the runner uses (core/associations' readAssociation returns it). */
 export interface AssociationLike {
+  readonly asn_id?: string;
   readonly asn_type?: string;
   readonly asn_rule?: string;
   readonly products: ReadonlyArray<{ readonly name: string; readonly members: ReadonlyArray<{ readonly expname: string; readonly exptype: string }> }>;
@@ -51,7 +52,7 @@ async function readAsn(file: string): Promise<AssociationLike> {
 }
 
 function annotate(m: JwstModel, asnFile: string | undefined, a: AssociationLike, product: string, exptype: string): JwstModel {
-  return { ...m, asn: { exptype, productName: product, asnFile, asnType: a.asn_type, asnRule: a.asn_rule } };
+  return { ...m, asn: { exptype, productName: product, asnFile, asnType: a.asn_type, asnRule: a.asn_rule, ...(a.asn_id ? { asnId: a.asn_id } : {}) } };
 }
 
 function associationUnits(a: AssociationLike, file: string | undefined): WorkUnit[] {

@@ -43,6 +43,8 @@ export interface AsnMemberInfo {
   readonly asnFile?: string;
   readonly asnType?: string;
   readonly asnRule?: string;
+  /** The association's asn_id (jwst puts it in per-member level-3 names: `<member>_<asn_id>_crfints`). */
+  readonly asnId?: string;
 }
 
 /** One slit (SCI/ERR/DQ/... with EXTVER n) or one EXTRACT1D spectrum. */

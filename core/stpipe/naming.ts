@@ -78,3 +78,18 @@ export function outputName(o: OutputNameOptions): string {
   const sfx = o.suffix ? `_${o.suffix}` : '';
   return `${root}${idx}${sfx}${ext.startsWith('.') ? ext : '.' + ext}`;
 }
+
+/**
+ * Base and suffix for saving a product under an association member's own
+ * name, as jwst's save_model(output_file=<member filename>, asn_id=...):
+ * `<member root>_<asn_id>_<suffix>` (golden tso3: ..._mirimage_a3001_crfints.fits).
+ * Without an asn_id (a plain list input) it is `<member root>_<suffix>`.
+ */
+export function memberSaveName(
+  m: { readonly meta: { readonly filename?: unknown }; readonly source?: string; readonly asn?: { readonly asnId?: string } },
+  suffix: string,
+): { base: string | undefined; suffix: string } {
+  const base = typeof m.meta.filename === 'string' && m.meta.filename ? m.meta.filename : m.source;
+  const id = m.asn?.asnId;
+  return { base, suffix: id ? `${id}_${suffix}` : suffix };
+}

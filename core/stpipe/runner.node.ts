@@ -109,10 +109,10 @@ function pipelineContext(run: RunState, def: PipelineDefinition, unit: WorkUnit,
   const pipeBase = str(own.output_file) ?? unit.base;
   const extra = [def.name, def.className.toLowerCase(), ...aliases, ...def.steps.map((e) => e.step.className.toLowerCase())];
   const log = run.logger(def.className);
-  const save = async (product: StepProduct, suffix: string, o: { force?: boolean } = {}): Promise<string[]> => {
+  const save = async (product: StepProduct, suffix: string, o: { force?: boolean; base?: string } = {}): Promise<string[]> => {
     if (own.save_results !== true && !o.force) return [];
     return saveProduct(run, product, {
-      dir, base: pipeBase, suffix, ext: String(own.output_ext ?? '.fits'), useIndex: own.output_use_index !== false,
+      dir, base: o.base ?? pipeBase, suffix, ext: String(own.output_ext ?? '.fits'), useIndex: own.output_use_index !== false,
       useModel: own.output_use_model === true, extraSuffixes: extra, step: def.className,
     }, log.info);
   };
@@ -123,6 +123,7 @@ function pipelineContext(run: RunState, def: PipelineDefinition, unit: WorkUnit,
     outputDir: dir,
     progress: (done, total, u) => run.emit({ type: 'progress', step: def.className, done, total, unit: u }),
     save,
+    stepParams: (name) => ({ ...(steps[name] ?? {}) }),
     runStep: async <O extends StepProduct = StepProduct>(name: string, input: StepInput, o: { readonly skip?: boolean } = {}): Promise<O> => {
       const i = aliases.indexOf(name);
       if (i < 0) throw new StepError('unknown-step', `${def.className} has no step ${name} (steps: ${aliases.join(', ')})`);

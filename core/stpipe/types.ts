@@ -139,10 +139,13 @@ export interface PipelineContext {
   /**
    * Save a product under the pipeline's naming rules (suffix e.g. 'rate', 'calints', 'x1dints').
    * Writes only when the pipeline's save_results is true, or with {force: true}
-   * (jwst's save_calibrated_ramp). Returns the paths written.
+   * (jwst's save_calibrated_ramp). `base` names the output after another file
+   * than the product (jwst's save_model(output_file=member name), e.g. crfints). Returns the paths written.
    */
-  save(product: StepProduct, suffix: string, opts?: { readonly force?: boolean }): Promise<string[]>;
+  save(product: StepProduct, suffix: string, opts?: { readonly force?: boolean; readonly base?: string }): Promise<string[]>;
   progress(done: number, total: number, unit?: string): void;
+  /** Resolved parameters of a sub-step by alias (read-only; e.g. to decide whether a flow may stream it by integration chunks). */
+  stepParams?(name: string): Params;
 }
 
 export interface PipelineDefinition {

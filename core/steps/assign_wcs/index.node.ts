@@ -45,6 +45,11 @@ export function lrsExposure(m: JwstModel): LrsExposure {
   };
 }
 
+const REFTYPES = [
+  'distortion', 'filteroffset', 'specwcs', 'regions', 'wavelengthrange', 'camera', 'chromcorr', 'collimator',
+  'disperser', 'fore', 'fpa', 'msa', 'ote', 'ifupost', 'ifufore', 'ifuslicer',
+];
+
 export const step = defineStep<JwstModel, JwstModel>({
   name: 'assign_wcs',
   className: 'AssignWcsStep',
@@ -59,10 +64,7 @@ export const step = defineStep<JwstModel, JwstModel>({
     slit_y_high: param.float(0.55, 'The upper edge of a slit.'),
     nrs_ifu_slice_wcs: param.bool(false, 'For NIRSpec IFU: store the full slice-based WCS instead of the coordinate-based one.'),
   },
-  referenceTypes: [
-    'distortion', 'filteroffset', 'specwcs', 'regions', 'wavelengthrange', 'camera', 'chromcorr', 'collimator',
-    'disperser', 'fore', 'fpa', 'msa', 'ote', 'ifupost', 'ifufore', 'ifuslicer',
-  ],
+  referenceTypes: REFTYPES,
   summary: 'Create the WCS (detector -> v2v3 -> world) of an exposure; MIRI LRS fixed slit and slitless',
   supports(input) {
     const et = String(getMeta(input.meta, 'exposure.type') ?? '');
@@ -72,6 +74,8 @@ export const step = defineStep<JwstModel, JwstModel>({
   async run(input, ctx) {
     const et = String(getMeta(input.meta, 'exposure.type') ?? '');
     if (!(LRS as readonly string[]).includes(et)) throw new StepError('not-implemented', `assign_wcs: EXP_TYPE ${et || '(missing)'} is not implemented (MIRI LRS only)`);
+    // jwst asks for every reference type of the step (R_* keywords: N/A for the other modes' types).
+    for (const rt of REFTYPES) await ctx.reference(rt).catch(() => undefined);
     const specPath = await referencePathOrNA(ctx, 'specwcs');
     const distPath = await referencePathOrNA(ctx, 'distortion');
     if (!specPath) throw new StepError('ref-missing', `assign_wcs for ${et} needs a SPECWCS reference (got N/A)`, { parameter: 'override_specwcs' });
