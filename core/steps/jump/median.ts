@@ -4,13 +4,18 @@
  * an even count, rounded to float32. NaN when n is 0.
  */
 export function nanMedianInPlace(a: Float64Array, n: number): number {
+  return nanMedianAt(a, 0, n);
+}
+
+/** nanMedianInPlace on the n values a[off .. off+n) (reordered in place). */
+export function nanMedianAt(a: Float64Array, off: number, n: number): number {
   if (n <= 0) return NaN;
-  const k = n >> 1;
-  select(a, n, k);
+  const k = off + (n >> 1);
+  select(a, off, off + n - 1, k);
   if (n & 1) return a[k];
-  // After selecting k, the (k-1)th smallest is the largest of a[0..k).
+  // After selecting k, the (k-1)th smallest is the largest of a[off..k).
   let lo = -Infinity;
-  for (let i = 0; i < k; i++) if (a[i] > lo) lo = a[i];
+  for (let i = off; i < k; i++) if (a[i] > lo) lo = a[i];
   return Math.fround(lo + a[k]) / 2;
 }
 
@@ -18,17 +23,17 @@ export function nanMedianInPlace(a: Float64Array, n: number): number {
 export function medianInPlace(a: Float64Array, n: number): number {
   if (n <= 0) return NaN;
   const k = n >> 1;
-  select(a, n, k);
+  select(a, 0, n - 1, k);
   if (n & 1) return a[k];
   let lo = -Infinity;
   for (let i = 0; i < k; i++) if (a[i] > lo) lo = a[i];
   return (lo + a[k]) / 2;
 }
 
-/** Hoare quickselect: afterwards a[k] is the k-th smallest of a[0..n), smaller ones before it. */
-function select(a: Float64Array, n: number, k: number): void {
-  let l = 0;
-  let r = n - 1;
+/** Hoare quickselect on a[l0..r0]: afterwards a[k] is the (k-l0)-th smallest, smaller ones before it. */
+function select(a: Float64Array, l0: number, r0: number, k: number): void {
+  let l = l0;
+  let r = r0;
   while (r > l) {
     if (r - l < 16) {
       for (let i = l + 1; i <= r; i++) {

@@ -16,19 +16,34 @@ export interface AfterJumpParams {
   flag4Neighbors: boolean;
 }
 
-/** Neighbour flags for rows [row0, row1): read the eligibility mask of the 4 neighbours. */
+/**
+ * Neighbour flags for rows [row0, row1): each marked source (nbr, rows
+ * row0-1 .. row1) flags its 4 neighbours that lie in the block and are
+ * neither SATURATED nor DO_NOT_USE. Sources are rare: the scan of the mask
+ * is the only per-sample work.
+ */
 function flagNeighbours(a: JumpArrays, row0: number, row1: number): void {
   const [nints, ngroups, ny, nx] = a.shape;
   const plane = ny * nx;
+  const y0 = Math.max(0, row0 - 1);
+  const y1 = Math.min(ny, row1 + 1);
+  const set = (idx: number): void => {
+    if ((a.gdqOut[idx] & (SAT | DNU)) === 0) a.gdqOut[idx] |= JUMP;
+  };
   for (let k = 0; k < nints * ngroups; k++) {
-    const base = k * plane;
-    for (let y = row0; y < row1; y++) {
-      for (let x = 0; x < nx; x++) {
-        const idx = base + y * nx + x;
-        const hit = (y > 0 && a.nbr[idx - nx] !== 0) || (y < ny - 1 && a.nbr[idx + nx] !== 0)
-          || (x > 0 && a.nbr[idx - 1] !== 0) || (x < nx - 1 && a.nbr[idx + 1] !== 0);
-        if (hit && (a.gdqOut[idx] & (SAT | DNU)) === 0) a.gdqOut[idx] |= JUMP;
+    const lo = k * plane + y0 * nx;
+    const hi = k * plane + y1 * nx;
+    for (let idx = lo; idx < hi; idx++) {
+      if (a.nbr[idx] === 0) continue;
+      const r = idx - k * plane;
+      const y = Math.floor(r / nx);
+      const x = r - y * nx;
+      if (y >= row0 && y < row1) {
+        if (x > 0) set(idx - 1);
+        if (x < nx - 1) set(idx + 1);
       }
+      if (y - 1 >= row0 && y - 1 < row1) set(idx - nx);
+      if (y + 1 >= row0 && y + 1 < row1) set(idx + nx);
     }
   }
 }
@@ -69,17 +84,33 @@ function flagAfterJumps(a: JumpArrays, p: AfterJumpParams, row0: number, row1: n
   }
 }
 
-/** Remove JUMP where DO_NOT_USE or SATURATED is set too (stcal: redundant bits). */
+/**
+ * Remove JUMP where DO_NOT_USE or SATURATED is set too (stcal: redundant
+ * bits). Checks 4 flags at a time through a 32-bit view where aligned.
+ */
 function clearRedundant(a: JumpArrays, row0: number, row1: number): void {
   const [nints, ngroups, ny, nx] = a.shape;
   const plane = ny * nx;
+  const g = a.gdqOut;
+  const words = g.byteOffset % 4 === 0 ? new Uint32Array(g.buffer, g.byteOffset, g.length >> 2) : undefined;
+  const fix = (idx: number): void => {
+    const q = g[idx];
+    if ((q & JUMP) !== 0 && (q & (DNU | SAT)) !== 0) g[idx] = q & ~JUMP;
+  };
   for (let k = 0; k < nints * ngroups; k++) {
     const lo = k * plane + row0 * nx;
     const hi = k * plane + row1 * nx;
-    for (let idx = lo; idx < hi; idx++) {
-      const q = a.gdqOut[idx];
-      if ((q & JUMP) !== 0 && (q & (DNU | SAT)) !== 0) a.gdqOut[idx] = q & ~JUMP;
+    if (!words) { for (let idx = lo; idx < hi; idx++) fix(idx); continue; }
+    const w0 = (lo + 3) >> 2;
+    const w1 = hi >> 2;
+    if (w0 >= w1) { for (let idx = lo; idx < hi; idx++) fix(idx); continue; }
+    for (let idx = lo; idx < w0 * 4; idx++) fix(idx);
+    for (let w = w0; w < w1; w++) {
+      const v = words[w];
+      // A byte with JUMP (bit 2) and DO_NOT_USE or SATURATED (bits 0, 1).
+      if ((((v >>> 2) & (v | (v >>> 1))) & 0x01010101) !== 0) for (let idx = w * 4; idx < w * 4 + 4; idx++) fix(idx);
     }
+    for (let idx = w1 * 4; idx < hi; idx++) fix(idx);
   }
 }
 

@@ -109,7 +109,7 @@ function nanMedianF32(a: Float32Array): number {
 export async function runJump(inp: JumpInput, prm: JumpParams, opts: RunOpts = {}): Promise<JumpResult> {
   const [nints, ngroups, ny, nx] = inp.shape;
   const pool = opts.pool ?? new InlinePool();
-  const pixeldq = Uint32Array.from(inp.pixeldq);
+  const pixeldq = inp.pixeldq.slice();
   for (let p = 0; p < pixeldq.length; p++) if (!(inp.gain[p] > 0)) pixeldq[p] |= NO_GAIN_VALUE | DNU;
   const { max, total } = flaggedGroups(inp);
   const minUsableGroups = ngroups - max;
@@ -117,11 +117,11 @@ export async function runJump(inp: JumpInput, prm: JumpParams, opts: RunOpts = {
   // stcal docs, "Jump detection" flow control: A (only_use_ints) counts integrations, B usable groups.
   const sigclip = prm.only_use_ints ? nints >= prm.minimum_sigclip_groups : totalGroups >= prm.minimum_sigclip_groups;
   if (!sigclip && minUsableGroups < prm.minimum_groups) {
-    return { groupdq: Uint8Array.from(inp.groupdq), pixeldq, primaryJumps: 0, mode: 'skipped', skipped: `fewer than minimum_groups=${prm.minimum_groups} usable groups` };
+    return { groupdq: inp.groupdq.slice(), pixeldq, primaryJumps: 0, mode: 'skipped', skipped: `fewer than minimum_groups=${prm.minimum_groups} usable groups` };
   }
   const shared = pool.size > 1;
   const sh = <T extends Float32Array | Uint8Array>(a: T): T => (shared ? shareArray(a) : a);
-  const gdqOut = sh(Uint8Array.from(inp.groupdq));
+  const gdqOut = sh(inp.groupdq.slice());
   const arrays: JumpArrays = {
     shape: inp.shape, data: sh(inp.data), gdqIn: sh(inp.groupdq), gdqOut,
     nbr: shared ? new Uint8Array(new SharedArrayBuffer(gdqOut.length)) : new Uint8Array(gdqOut.length),
@@ -154,7 +154,7 @@ export async function runJump(inp: JumpInput, prm: JumpParams, opts: RunOpts = {
   });
   void nx;
   return {
-    groupdq: shared ? Uint8Array.from(gdqOut) : gdqOut, pixeldq,
+    groupdq: shared ? gdqOut.slice() : gdqOut, pixeldq,
     primaryJumps: Math.max(0, counts.reduce((a, b) => a + b, 0) - reset),
     mode: sigclip ? 'sigma-clip' : detect.singlePass ? 'single-pass' : 'iterative',
   };

@@ -18,7 +18,7 @@
  *   for 4+, 3 and 2 usable differences.
  * Groups flagged SATURATED or DO_NOT_USE are never used.
  */
-import { nanMedianInPlace } from './median.ts';
+import { nanMedianAt, nanMedianInPlace } from './median.ts';
 import { clipPixel, sigclipScratch, type SigclipScratch } from './sigclip.ts';
 
 export const DNU = 1;
@@ -58,16 +58,64 @@ export interface JumpArrays {
 
 const f32 = Math.fround;
 
-/** Gather one row of all integrations and groups into electrons: out[(i*ngroups+g)*nx + x]; NaN where unusable. */
-function gatherRow(a: JumpArrays, y: number, out: Float64Array): void {
+/** Per-call buffers of the detection kernel (allocated once per row block, not per pixel). */
+interface RowBuffers {
+  /** Pixel-major first differences of one row: diffs[x*K + i*nd + g] (electrons, NaN = unusable). */
+  diffs: Float64Array;
+  /** Pixel-major packed usable differences (reordered by the median). */
+  usable: Float64Array;
+  nUse: Int32Array;
+  prev: Float64Array;
+  /** 1 where the pixel has a JUMP_DET flag in the input GROUPDQ. */
+  inJump: Uint8Array;
+  gainRow: Float64Array;
+  /** One pixel's differences, for the iterative, sigma-clip and neighbour paths. */
+  pix: Float64Array;
+  scratch: Float64Array;
+  abs: Float64Array;
+  ratio: Float64Array;
+  sc?: SigclipScratch;
+}
+
+function rowBuffers(nints: number, nd: number, nx: number, sigclip: boolean): RowBuffers {
+  const K = nints * nd;
+  return {
+    diffs: new Float64Array(nx * K), usable: new Float64Array(nx * K), nUse: new Int32Array(nx), prev: new Float64Array(nx),
+    inJump: new Uint8Array(nx), gainRow: new Float64Array(nx), pix: new Float64Array(K), scratch: new Float64Array(K),
+    abs: new Float64Array(K), ratio: new Float64Array(K), sc: sigclip ? sigclipScratch(nints, nd) : undefined,
+  };
+}
+
+/**
+ * First differences of row y in electrons, pixel-major (x slowest), read
+ * plane by plane so every read of SCI and GROUPDQ is contiguous along x.
+ */
+function gatherDiffs(a: JumpArrays, y: number, b: RowBuffers): void {
   const [nints, ngroups, ny, nx] = a.shape;
+  const nd = ngroups - 1;
+  const K = nints * nd;
   const plane = ny * nx;
-  for (let k = 0; k < nints * ngroups; k++) {
-    const base = k * plane + y * nx;
-    const o = k * nx;
-    for (let x = 0; x < nx; x++) {
-      const q = a.gdqIn[base + x];
-      out[o + x] = (q & (DNU | SAT)) !== 0 ? NaN : f32(a.data[base + x] * a.gain[y * nx + x]);
+  const { diffs, usable, nUse, prev, inJump, gainRow } = b;
+  const data = a.data;
+  const gdq = a.gdqIn;
+  nUse.fill(0);
+  inJump.fill(0);
+  for (let x = 0; x < nx; x++) gainRow[x] = a.gain[y * nx + x];
+  for (let i = 0; i < nints; i++) {
+    for (let g = 0; g < ngroups; g++) {
+      const base = (i * ngroups + g) * plane + y * nx;
+      const col = i * nd + g - 1;
+      for (let x = 0; x < nx; x++) {
+        const q = gdq[base + x];
+        if ((q & JUMP) !== 0) inJump[x] = 1;
+        const e = (q & (DNU | SAT)) !== 0 ? NaN : f32(data[base + x] * gainRow[x]);
+        if (g > 0) {
+          const d = f32(e - prev[x]);
+          diffs[x * K + col] = d;
+          if (d === d) usable[x * K + nUse[x]++] = d;
+        }
+        prev[x] = e;
+      }
     }
   }
 }
@@ -80,34 +128,29 @@ function gatherRow(a: JumpArrays, y: number, out: Float64Array): void {
 export function detectJumpsRows(a: JumpArrays, p: TwoPointParams, row0: number, row1: number): number {
   const [nints, ngroups, , nx] = a.shape;
   const nd = ngroups - 1;
-  const row = new Float64Array(nints * ngroups * nx);
-  const diffs = new Float64Array(nints * nd);
-  const scratch = new Float64Array(nints * nd);
-  const sc = p.sigclip ? sigclipScratch(nints, nd) : undefined;
+  const K = nints * nd;
+  const b = rowBuffers(nints, nd, nx, p.sigclip !== undefined);
   let found = 0;
   for (let y = row0; y < row1; y++) {
-    gatherRow(a, y, row);
+    gatherDiffs(a, y, b);
     for (let x = 0; x < nx; x++) {
       const pix = y * nx + x;
-      for (let i = 0; i < nints; i++) {
-        for (let g = 0; g < nd; g++) {
-          const o = (i * ngroups + g) * nx + x;
-          diffs[i * nd + g] = f32(row[o + nx] - row[o]);
-        }
-      }
-      let n = 0;
-      for (let k = 0; k < diffs.length; k++) if (!Number.isNaN(diffs[k])) scratch[n++] = diffs[k];
-      const med = f32(nanMedianInPlace(scratch, n));
+      const off = x * K;
+      const med = f32(nanMedianAt(b.usable, off, b.nUse[x]));
       a.median[pix] = med;
       const rn = f32(a.readnoise[pix] * a.gain[pix]);
       const rn2 = f32(f32(rn * rn) / p.nframes);
       let sigma = f32(Math.sqrt(f32(Math.abs(med) + rn2)));
       if (sigma === 0) sigma = NaN;
-      found += sc
-        ? sigclipFlags(a, p, diffs, pix, sc)
-        : p.singlePass
-        ? singlePass(a, p, diffs, med, sigma, pix)
-        : iterative(a, p, diffs, scratch, rn2, pix);
+      if (p.singlePass && !b.sc) {
+        found += singlePassAt(a, p, b.diffs, off, med, sigma, pix);
+        // Jumps flagged in the input also qualify their neighbours: take the general path for those pixels.
+        if (!p.flag4Neighbors || b.inJump[x] === 0) continue;
+      }
+      const diffs = b.pix;
+      for (let k = 0; k < K; k++) diffs[k] = b.diffs[off + k];
+      if (b.sc) found += sigclipFlags(a, p, diffs, pix, b.sc);
+      else if (!p.singlePass) found += iterative(a, p, diffs, b, rn2, pix);
       if (p.flag4Neighbors) markNeighbourSources(a, p, diffs, med, sigma, pix);
     }
   }
@@ -120,18 +163,26 @@ function flag(a: JumpArrays, i: number, g: number, pix: number): void {
   a.gdqOut[idx] |= JUMP;
 }
 
-/** Every usable difference beyond the threshold is a jump. */
-function singlePass(a: JumpArrays, p: TwoPointParams, diffs: Float64Array, med: number, sigma: number, pix: number): number {
-  const nd = a.shape[1] - 1;
+/**
+ * Every usable difference beyond the threshold is a jump (diffs[off ..
+ * off + nints*nd)); jumps within the neighbour limits are marked for
+ * neighbour flagging at once.
+ */
+function singlePassAt(a: JumpArrays, p: TwoPointParams, diffs: Float64Array, off: number, med: number, sigma: number, pix: number): number {
+  const [nints, ngroups, ny, nx] = a.shape;
+  const nd = ngroups - 1;
+  const K = nints * nd;
+  const thr = p.rejectionThreshold;
   let n = 0;
-  for (let k = 0; k < diffs.length; k++) {
-    const d = diffs[k];
-    if (Number.isNaN(d)) continue;
-    const ratio = f32(Math.abs(f32(d - med)) / sigma);
-    if (ratio > p.rejectionThreshold) {
-      flag(a, Math.floor(k / nd), (k % nd) + 1, pix);
-      n++;
-    }
+  for (let k = 0; k < K; k++) {
+    // A NaN (unusable) difference gives a NaN ratio, never above the threshold.
+    const ratio = f32(Math.abs(f32(diffs[off + k] - med)) / sigma);
+    if (!(ratio > thr)) continue;
+    const i = Math.floor(k / nd);
+    const idx = (i * ngroups + (k - i * nd) + 1) * ny * nx + pix;
+    a.gdqOut[idx] |= JUMP;
+    n++;
+    if (p.flag4Neighbors && ratio < p.maxJumpToFlagNeighbors && ratio > p.minJumpToFlagNeighbors) a.nbr[idx] = 1;
   }
   return n;
 }
@@ -172,11 +223,10 @@ function clippedAbsMedian(abs: Float64Array, scratch: Float64Array): { med: numb
 }
 
 /** Flag the largest outlier, remove it, search again (stcal: iterative flagging for few differences). */
-function iterative(a: JumpArrays, p: TwoPointParams, diffs: Float64Array, scratch: Float64Array, rn2: number, pix: number): number {
+function iterative(a: JumpArrays, p: TwoPointParams, diffs: Float64Array, b: RowBuffers, rn2: number, pix: number): number {
   const nd = a.shape[1] - 1;
-  const abs = new Float64Array(diffs.length);
+  const { abs, ratio, scratch } = b;
   for (let k = 0; k < diffs.length; k++) abs[k] = Math.abs(diffs[k]);
-  const ratio = new Float64Array(abs.length);
   let found = 0;
   for (let iter = 0; iter < diffs.length; iter++) {
     const { med, usable } = clippedAbsMedian(abs, scratch);

@@ -37,7 +37,7 @@ export function applyGroupRange(gdq: Uint8Array, shape: readonly number[], first
     log.warning('Group selectors ignored');
     f = 0; l = ngroups - 1;
   }
-  const out = Uint8Array.from(gdq);
+  const out = gdq.slice();
   const plane = ny * nx;
   for (let i = 0; i < nints; i++) {
     for (let g = 0; g < ngroups; g++) {

@@ -52,18 +52,32 @@ export interface RampArrays {
   rateints: RateArrays;
 }
 
-/** Fit the ramps of rows [row0, row1). */
+/**
+ * Fit the ramps of rows [row0, row1). Each row is first copied pixel-major
+ * (reads contiguous along x, plane by plane), then fitted pixel by pixel.
+ */
 export function fitRampsRows(a: RampArrays, p: RampParams, row0: number, row1: number): void {
   const [nints, ngroups, ny, nx] = a.shape;
   const plane = ny * nx;
+  const KK = nints * ngroups;
   const pr = newPixelRamp(nints, ngroups);
+  const rowData = new Float64Array(nx * KK);
+  const rowGdq = new Uint8Array(nx * KK);
   const rnScale = Math.fround(1 / Math.sqrt(2 * p.nframes));
   for (let y = row0; y < row1; y++) {
+    for (let k = 0; k < KK; k++) {
+      const base = k * plane + y * nx;
+      for (let x = 0; x < nx; x++) {
+        rowData[x * KK + k] = a.data[base + x];
+        rowGdq[x * KK + k] = a.groupdq[base + x];
+      }
+    }
     for (let x = 0; x < nx; x++) {
       const pix = y * nx + x;
-      for (let k = 0; k < nints * ngroups; k++) {
-        pr.data[k] = a.data[k * plane + pix];
-        pr.gdq[k] = a.groupdq[k * plane + pix];
+      const off = x * KK;
+      for (let k = 0; k < KK; k++) {
+        pr.data[k] = rowData[off + k];
+        pr.gdq[k] = rowGdq[off + k];
       }
       const gain = a.gain[pix];
       pr.gain = gain;

@@ -107,12 +107,19 @@ export function medianRate(pr: PixelRamp, p: RampParams): number {
 
 function integrationMedian(pr: PixelRamp, p: RampParams, o: number, loc: Float64Array): number {
   const ngroups = pr.ngroups;
-  for (let k = 0; k < ngroups; k++) loc[k] = pr.gdq[o + k] & DNU ? NaN : pr.data[o + k] / p.groupTime;
-  const loc0 = loc[0];
+  const tg = p.groupTime;
+  // Rates per group (NaN where DO_NOT_USE) and their first differences (NaN after a JUMP_DET group), in one pass.
+  const loc0 = pr.gdq[o] & DNU ? NaN : pr.data[o] / tg;
+  let prev = loc0;
   let n = 0;
-  for (let k = 0; k < ngroups - 1; k++) {
-    const d = pr.gdq[o + k + 1] & JUMP ? NaN : loc[k + 1] - loc[k];
-    if (!Number.isNaN(d)) loc[n++] = d;
+  for (let k = 1; k < ngroups; k++) {
+    const q = pr.gdq[o + k];
+    const cur = q & DNU ? NaN : pr.data[o + k] / tg;
+    if ((q & JUMP) === 0) {
+      const d = cur - prev;
+      if (d === d) loc[n++] = d;
+    }
+    prev = cur;
   }
   if (n === 0 && !Number.isNaN(loc0)) { loc[0] = loc0; n = 1; }
   return medianInPlace(loc, n);
