@@ -14,6 +14,7 @@ import type { JwstModel } from '../stpipe/model.ts';
 import { membersByType, untagMember } from '../associations/members.ts';
 import { asModel, entry, modeNotImplemented, runChain } from './flow.ts';
 import { asSlitModel, expType, spec2Applies } from './modes.ts';
+import { materialize, streamSpec2 } from './stream/index.node.ts';
 
 const when = (name: string) => (meta: Meta) => spec2Applies(name, meta);
 
@@ -109,6 +110,8 @@ export const spec2 = definePipeline({
     const sci = byType.science ?? [];
     if (sci.length === 0) throw new StepError('no-science', 'calwebb_spec2: the association product has no science member');
     if (sci.length > 1) ctx.log.warning('Wrong number of science exposures found; using only the first one.');
-    return processProduct(ctx, sci[0]!, byType);
+    const streamed = await streamSpec2(ctx, sci[0]!, byType, spec2Order(sci[0]!.meta, sci[0]!.type === 'CubeModel'));
+    if (streamed !== undefined) return streamed;
+    return processProduct(ctx, await materialize(sci[0]!), byType);
   },
 });

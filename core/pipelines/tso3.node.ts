@@ -15,6 +15,7 @@ import { membersByType, untagMember } from '../associations/members.ts';
 import { asModel, entry, runChain } from './flow.ts';
 import { expType, isTsoImaging } from './modes.ts';
 import { combineSegments } from './segments.ts';
+import { materialize, streamTso3 } from './stream/index.node.ts';
 
 const SPECTRAL = (m: Meta) => !isTsoImaging(m);
 const WHEN: Readonly<Record<string, (m: Meta) => boolean>> = {
@@ -65,7 +66,9 @@ export const tso3 = definePipeline({
   async run(input, ctx) {
     const members = membersByType(input).science ?? [];
     if (members.length === 0) throw new StepError('no-science', 'calwebb_tso3: the association has no science members');
-    const cleaned = await cleanMembers(ctx, members);
+    const streamed = await streamTso3(ctx, input);
+    if (streamed !== undefined) return streamed;
+    const cleaned = await cleanMembers(ctx, await Promise.all(members.map(materialize)));
     if (isTsoImaging(members[0]!.meta)) return photometry(ctx, cleaned);
     const x1ds: JwstModel[] = [];
     for (const m of cleaned) {
