@@ -77,7 +77,10 @@ export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, steps
     async run(req) {
       // The runner takes 'steps.<alias>.<param>' for pipelines; the API says '<alias>.<param>'.
       const cliParams = Object.fromEntries(Object.entries(req.params).map(([k, v]) => [req.pipeline && k.includes('.') ? `steps.${k}` : k, v]));
-      const opts = { cliParams, outputDir: req.outputDir, signal: req.signal, onEvent: (e: unknown) => { const n = normalise(e); if (n) req.onEvent(n); } };
+      // A step run alone reports its class name (WhiteLightStep); the API knows it by its alias (white_light).
+      const alone = req.step ? steps.get(req.step)?.className : undefined;
+      const rename = (n: EngineEvent): EngineEvent => (alone && n.step === alone ? { ...n, step: req.step } : n);
+      const opts = { cliParams, outputDir: req.outputDir, signal: req.signal, onEvent: (e: unknown) => { const n = normalise(e); if (n) req.onEvent(rename(n)); } };
       let result: unknown;
       if (req.step) {
         const def = steps.get(req.step);

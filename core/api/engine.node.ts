@@ -1,7 +1,7 @@
 /**
  * The seam between the API and the step engine. RunService talks to an
  * `Engine`; `loadEngine()` builds one from core/stpipe/runner.node.ts,
- * core/pipelines/index.node.ts and core/steps/registry.ts when those modules
+ * core/pipelines/index.node.ts and core/steps/registry(.node).ts when those modules
  * exist, and otherwise reports why runs are not available. Tests pass their
  * own Engine.
  */
@@ -48,15 +48,35 @@ export interface Engine {
 const here = (rel: string): URL => new URL(rel, import.meta.url);
 const RUNNER = '../stpipe/runner.node.ts';
 const PIPELINES = '../pipelines/index.node.ts';
-const STEPS = '../steps/registry.ts';
+const STEPS_CANDIDATES = ['../steps/registry.node.ts', '../steps/registry.ts'];
 
-/** The engine built from the runner modules, or why there is none. */
-export async function loadEngine(): Promise<{ engine: Engine } | { reason: string }> {
+/** Where runs execute: a worker thread (default) or the calling thread. */
+export type EngineMode = 'worker' | 'inline';
+
+/**
+ * The mode from env WEBBDESK_RUN_INLINE (1/true: inline, for debugging and
+ * comparisons), else 'worker'.
+ */
+export function defaultEngineMode(env: Record<string, string | undefined> = process.env): EngineMode {
+  return /^(1|true|yes)$/i.test(env.WEBBDESK_RUN_INLINE ?? '') ? 'inline' : 'worker';
+}
+
+/**
+ * The engine built from the runner modules, or why there is none. Runs go to
+ * a worker thread (engine-worker.node.ts) so the serving thread stays
+ * responsive; 'inline' runs them on the calling thread. When the worker
+ * cannot be started in this build, runs fall back to inline.
+ */
+export async function loadEngine(opts: { mode?: EngineMode } = {}): Promise<{ engine: Engine } | { reason: string }> {
   const missing = [RUNNER, PIPELINES].filter((p) => !existsSync(fileURLToPath(here(p))));
   if (missing.length) return { reason: `engine not available: ${missing.map((m) => m.replace('../', 'core/')).join(', ')} not present in this build` };
   try {
+    const urls = { runner: here(RUNNER).href, pipelines: here(PIPELINES).href, steps: STEPS_CANDIDATES.map(here).find((u) => existsSync(fileURLToPath(u)))?.href };
     const { adaptRunner } = await import('./engine-adapter.node.ts');
-    return { engine: await adaptRunner(here(RUNNER).href, here(PIPELINES).href, existsSync(fileURLToPath(here(STEPS))) ? here(STEPS).href : undefined) };
+    const inline = await adaptRunner(urls.runner, urls.pipelines, urls.steps);
+    if ((opts.mode ?? defaultEngineMode()) === 'inline') return { engine: inline };
+    const { runWorkerSource, workerEngine } = await import('./engine-worker.node.ts');
+    return { engine: runWorkerSource() ? workerEngine(inline, urls) : inline };
   } catch (e) {
     return { reason: `engine not available: ${e instanceof Error ? e.message : String(e)}` };
   }

@@ -1,0 +1,117 @@
+/**
+ * Runs off the serving thread: the real stpipe runner inside a worker thread
+ * (core/api/engine-worker.node.ts). Truth: the golden lrs_spec2_tso3 p01
+ * white-light curve written by jwst 3.0's WhiteLightStep; typed errors and
+ * cancellation crossing the thread boundary.
+ */
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEngine, type Engine, type EngineEvent } from '../../core/api/engine.node.ts';
+import { CancelledError, FitsError, StepError } from '../../core/errors/index.ts';
+import { HAVE_SHARED, sharedPath } from '../shared.ts';
+
+const CASE = sharedPath('golden', 'lrs_spec2_tso3', 'p01_lrs_slitless_transit');
+const PRODUCT = 'jw09003003011-o001_t001_miri_p750l-slitlessprism';
+const CALINTS = 'jw09003003011_04101_00001-seg001_mirimage_calints.fits';
+
+/** ECSV data columns as numbers. */
+export function ecsvColumns(text: string): Record<string, number[]> {
+  const lines = text.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+  const names = lines[0]!.trim().split(/\s+/);
+  const cols: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (const l of lines.slice(1)) l.trim().split(/\s+/).forEach((v, i) => cols[names[i]!]!.push(Number(v)));
+  return cols;
+}
+
+/** A temp folder with the case's x1dints, calints, asn, references and a CRDS cache of its context; process.env set as case.json says. */
+export async function caseWorkDir(): Promise<{ dir: string; restore: () => void }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'webbdesk-runw-'));
+  for (const f of [`${PRODUCT}_x1dints.fits`, CALINTS, `${PRODUCT}_tso3_asn.json`, 'ref_extract1d_lrs.json', 'ref_photom_lrs.fits']) await copyFile(path.join(CASE, f), path.join(dir, f));
+  const maps = path.join(dir, 'crds', 'mappings', 'jwst');
+  await mkdir(maps, { recursive: true });
+  for (const m of await readdir(path.join(CASE, 'crds_context'))) await copyFile(path.join(CASE, 'crds_context', m), path.join(maps, m));
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    CRDS_MODE: 'local', CRDS_PATH: path.join(dir, 'crds'), CRDS_CONTEXT: 'jwst_golden_0001.pmap',
+    CRDS_SERVER_URL: 'https://crds.invalid', STPIPE_DISABLE_CRDS_STEPPARS: 'True',
+  });
+  return { dir, restore: () => { process.env = saved; } };
+}
+
+/** The tso3 step parameters of case.json (references given as override_ paths in `dir`). */
+export function tso3Params(dir: string): Record<string, string | number | boolean> {
+  return {
+    save_results: true,
+    'extract_1d.override_extract1d': path.join(dir, 'ref_extract1d_lrs.json'),
+    ...Object.fromEntries(['apcorr', 'psf', 'specprofile', 'speckernel', 'pastasoss'].map((r) => [`extract_1d.override_${r}`, 'N/A'])),
+    'white_light.min_wavelength': 6, 'white_light.max_wavelength': 10, 'white_light.override_wavelengthrange': 'N/A',
+    'photom.override_photom': path.join(dir, 'ref_photom_lrs.fits'), 'photom.override_area': 'N/A', 'tso_photometry.override_gain': 'N/A',
+  };
+}
+
+const WL = { min_wavelength: 6, max_wavelength: 10, override_wavelengthrange: 'N/A', save_results: true };
+
+describe.skipIf(!HAVE_SHARED)('runs in a worker thread (real stpipe runner)', () => {
+  let dir = '';
+  let restore = (): void => {};
+  let engine: Engine & { close?: () => Promise<void> };
+
+  beforeAll(async () => {
+    ({ dir, restore } = await caseWorkDir());
+    const e = await loadEngine({ mode: 'worker' });
+    if (!('engine' in e)) throw new Error(e.reason);
+    engine = e.engine;
+    expect(typeof engine.close).toBe('function'); // the worker engine, not the inline fallback
+  });
+  afterAll(async () => {
+    await engine?.close?.();
+    restore();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs white_light in the worker: events forwarded, the curve equals jwst 3.0 (rtol 1e-5)', async () => {
+    const events: EngineEvent[] = [];
+    const out = path.join(dir, 'wl');
+    const r = await engine.run({ input: path.join(dir, `${PRODUCT}_x1dints.fits`), step: 'white_light', params: WL, outputDir: out, signal: new AbortController().signal, onEvent: (e) => events.push(e) });
+    expect(r.outputs.map((p) => path.basename(p))).toEqual([`${PRODUCT}_whtlt.ecsv`]);
+    expect(events[0]).toEqual({ kind: 'step-start', step: 'white_light' });
+    expect(events.some((e) => e.kind === 'log' && /WAVELENGTHRANGE/.test(e.message ?? ''))).toBe(true);
+    expect(events.some((e) => e.kind === 'step-end' && e.step === 'white_light' && e.state === 'complete')).toBe(true);
+    const got = ecsvColumns(await readFile(r.outputs[0]!, 'utf8'));
+    const want = ecsvColumns(await readFile(path.join(CASE, `${PRODUCT}_whtlt.ecsv`), 'utf8'));
+    expect(got.MJD_UTC).toEqual(want.MJD_UTC);
+    expect(got.whitelight_flux).toHaveLength(8);
+    got.whitelight_flux!.forEach((f, i) => expect(Math.abs(f / want.whitelight_flux![i]! - 1)).toBeLessThan(1e-5));
+  }, 30_000);
+
+  it('revives errors as their WebbError subclass with code and location', async () => {
+    const missing = path.join(dir, 'nope_x1dints.fits');
+    const e1 = await engine.run({ input: missing, step: 'white_light', params: WL, outputDir: dir, signal: new AbortController().signal, onEvent: () => {} }).catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(FitsError);
+    expect((e1 as FitsError).message).toContain(missing);
+    const e2 = await engine.run({ input: path.join(dir, `${PRODUCT}_x1dints.fits`), step: 'white_light', params: { ...WL, min_wavelenght: 6 }, outputDir: dir, signal: new AbortController().signal, onEvent: () => {} }).catch((e: unknown) => e);
+    expect(e2).toBeInstanceOf(StepError);
+    expect((e2 as StepError).message).toMatch(/min_wavelenght/);
+  }, 30_000);
+
+  it('cancels a tso3 run through postMessage -> AbortController; the files it wrote are removed; the next run works', async () => {
+    const out = path.join(dir, 'cancel');
+    await mkdir(out, { recursive: true });
+    const ac = new AbortController();
+    let sawEvent = false;
+    const t0 = performance.now();
+    const p = engine.run({
+      input: path.join(dir, `${PRODUCT}_tso3_asn.json`), pipeline: 'calwebb_tso3', params: tso3Params(dir), outputDir: out, signal: ac.signal,
+      onEvent: (e) => { if (!sawEvent && e.kind === 'step-start') { sawEvent = true; ac.abort(); } },
+    });
+    const err = await p.catch((e: unknown) => e);
+    expect(sawEvent).toBe(true);
+    expect(err).toBeInstanceOf(CancelledError);
+    expect(performance.now() - t0).toBeLessThan(9_000); // stopped by the runner, before the 10 s terminate grace
+    expect((await readdir(out)).filter((f) => !f.startsWith('.'))).toEqual([]);
+    const again = await engine.run({ input: path.join(dir, `${PRODUCT}_x1dints.fits`), step: 'white_light', params: WL, outputDir: path.join(dir, 'after'), signal: new AbortController().signal, onEvent: () => {} });
+    expect(again.outputs).toHaveLength(1);
+  }, 30_000);
+});
