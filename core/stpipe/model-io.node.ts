@@ -36,11 +36,43 @@ export function slitMetaFromHeader(h: Header): Meta {
   return meta;
 }
 
-function slitMetaToHeader(meta: Meta, h: Header): void {
+function slitMetaToHeader(meta: Meta, h: Header, extra: readonly SpecKeyword[] = []): void {
   for (const e of SLIT_KEYWORD_TABLE) {
     const v = meta[e.path.slice('slit.'.length)];
     if (v !== undefined && (v === null || typeof v !== 'object')) h.set(e.keyword, v, e.title);
   }
+  for (const [key, keyword, title] of extra) {
+    const v = meta[key];
+    if (v !== undefined && v !== null && typeof v !== 'object') h.set(keyword, v, title);
+  }
+}
+
+/** [part meta key, keyword, comment] */
+type SpecKeyword = readonly [string, string, string];
+
+/**
+ * Keywords of an EXTRACT1D HDU beyond the slit ones, in the order jwst 3.0
+ * writes them (golden LRS x1dints; the extract_1d step's SPEC_KEYWORDS names).
+ */
+export const SPEC_PART_KEYWORDS: readonly SpecKeyword[] = [
+  ['extraction_xstart', 'EXTRXSTR', 'X axis start of extraction region'],
+  ['extraction_xstop', 'EXTRXSTP', 'X axis end of extraction region'],
+  ['extraction_ystart', 'EXTRYSTR', 'Y axis start of extraction region'],
+  ['extraction_ystop', 'EXTRYSTP', 'Y axis end of extraction region'],
+  ['slit_ra', 'SLIT_RA', '[deg] Right Ascension at middle of slit'],
+  ['slit_dec', 'SLIT_DEC', '[deg] Declination at middle of slit'],
+  ['spectral_order', 'SPORDER', 'Spectral order number'],
+  ['dispersion_direction', 'DISPAXIS', 'Dispersion direction'],
+  ['detector', 'DETECTOR', 'Name of detector used to acquire the data'],
+];
+
+function specMetaFromHeader(h: Header): Meta {
+  const meta = slitMetaFromHeader(h);
+  for (const [key, keyword] of SPEC_PART_KEYWORDS) {
+    const v = h.get(keyword);
+    if (v !== undefined && (v === null || typeof v !== 'object')) meta[key] = v as MetaValue;
+  }
+  return meta;
 }
 
 /** Model type and meta of an open file (as DataModel.open decides them). */
@@ -90,7 +122,7 @@ export async function loadModel(path: string): Promise<JwstModel> {
         model.arrays[arr.attr] = await file.readImage(h.index);
         headers[ext] = h.header.clone();
       } else if (tableAttr && h.type === 'BINTABLE' && spec.perExtver === 'tables' && ext === 'EXTRACT1D') {
-        spectra.push({ meta: slitMetaFromHeader(h.header), arrays: {}, table: await file.readTable(h.index) });
+        spectra.push({ meta: specMetaFromHeader(h.header), arrays: {}, table: await file.readTable(h.index) });
         headers[headerKey(ext, h.extver)] = h.header.clone();
       } else if (tableAttr && h.type === 'BINTABLE' && h.extver === 1) {
         model.tables[tableAttr] = await file.readTable(h.index);
@@ -123,7 +155,8 @@ function extHeader(model: JwstModel, extname: string, extver: number): Header {
   h.remove('EXTNAME');
   h.remove('EXTVER');
   h.cards.unshift({ keyword: 'EXTNAME', value: extname, kind: 'string', comment: 'extension name' });
-  if (extver !== 1) h.set('EXTVER', extver, 'extension value');
+  // stdatamodels writes EXTVER on every extension, 1 included.
+  h.set('EXTVER', extver, 'extension value');
   return h;
 }
 
@@ -161,7 +194,7 @@ function partHdus(model: JwstModel): HduSpec[] {
     const ver = i + 1;
     if (p.table) {
       const h = extHeader(model, 'EXTRACT1D', ver);
-      slitMetaToHeader(p.meta, h);
+      slitMetaToHeader(p.meta, h, SPEC_PART_KEYWORDS);
       out.push({ header: h, table: tableSpec(p.table) });
     }
     const order = [...spec.arrays.map((s) => s.attr), ...Object.keys(p.arrays).filter((a) => !spec.arrays.some((s) => s.attr === a))];

@@ -197,3 +197,24 @@ export function tolerancesFromCase(block: Record<string, unknown>, names: readon
   }
   return out;
 }
+
+/** Keywords of extension `ext` (first HDU of that name) that differ from the golden file's (numbers to 1e-9 relative). */
+export async function headerDiffs(actualPath: string, expectedPath: string, ext: string, keywords: readonly string[]): Promise<string[]> {
+  const [a, e] = await Promise.all([FitsFile.open(actualPath), FitsFile.open(expectedPath)]);
+  try {
+    const find = (f: FitsFile) => f.hdus.find((h) => (h.index === 0 ? 'PRIMARY' : (h.extname ?? '').toUpperCase()) === ext)?.header;
+    const ha = find(a);
+    const he = find(e);
+    if (!ha || !he) return [`${path.basename(actualPath)}: no ${ext} header`];
+    const out: string[] = [];
+    for (const k of keywords) {
+      const va = ha.get(k);
+      const ve = he.get(k);
+      const same = typeof va === 'number' && typeof ve === 'number' ? Math.abs(va - ve) <= 1e-9 * Math.abs(ve) : va === ve;
+      if (!same) out.push(`${path.basename(actualPath)} ${ext} ${k}: ${String(va)} (golden ${String(ve)})`);
+    }
+    return out;
+  } finally {
+    await Promise.all([a.close(), e.close()]);
+  }
+}

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HAVE_SHARED } from '../shared.ts';
-import { compareFiles, compareValues, describeStats, type FileReport, type Tol } from './compare.ts';
+import { compareFiles, compareValues, describeStats, headerDiffs, type FileReport, type Tol } from './compare.ts';
 import { cleanup, errorLines, loadCase, referenceFiles, runCommand, workDir, type GoldenCase } from './harness.ts';
 
 afterAll(cleanup);
@@ -60,6 +60,9 @@ describe.skipIf(!HAVE_SHARED)(`golden ${REL}: spec2, asn_from_list, tso3`, () =>
     await compare(c, d, `${ROOT}_x1dints.fits`, X1D_TOL, failures, report);
     await compare(c, d, `${ROOT}_a3001_crfints.fits`, { SCI: { rtol: 1e-5, atol: 1e-7 }, DQ: 'exact' }, failures, report);
     await compare(c, d, `${PRODUCT}_x1dints.fits`, X1D_TOL, failures, report);
+    // EXTRACT1D keywords (SLIT_RA/SLIT_DEC: extract_1d does not compute them yet).
+    const spec = ['EXTVER', 'SLTNAME', 'SRCTYPE', 'EXTRXSTR', 'EXTRXSTP', 'EXTRYSTR', 'EXTRYSTP', 'SPORDER', 'DISPAXIS', 'DETECTOR'];
+    for (const f of [`${ROOT}_x1dints.fits`, `${PRODUCT}_x1dints.fits`]) failures.push(...await headerDiffs(path.join(d, f), path.join(c.dir, f), 'EXTRACT1D', spec));
     // The association: equal apart from asn_id/code_version (case.json strun_verified).
     const asnName = `${PRODUCT}_tso3_asn.json`;
     const strip = (t: string): unknown => ({ ...JSON.parse(t), asn_id: undefined, code_version: undefined });
