@@ -5,8 +5,10 @@
  * DIR/crds_cache under the local context jwst_webbdesk_0001.pmap), then runs
  * calwebb_detector1 -> calwebb_spec2 -> asn_from_list -> calwebb_tso3 on it
  * with every reference chosen by CRDS from that context, printing where each
- * product went (the stpipe log goes to DIR/demo.log). `--no-run` only creates
- * the project.
+ * product went (the stpipe log goes to DIR/demo.log), then fits the
+ * limb-darkened transit to the white-light curve (core/analysis) and prints
+ * the fitted depth (Rp/Rs)^2 and mid-time against the injected ones.
+ * `--no-run` only creates the project; `--kmag`/`--depth` set the star and transit.
  *
  * writeDemoRateints (the earlier placeholder product) stays exported for the
  * API fixtures until they switch to the simulated project.
@@ -92,6 +94,24 @@ export interface DemoOptions {
   readonly ngroups?: number;
   readonly run?: boolean;
   readonly seed?: number;
+  /** Star K magnitude (simulator default 9) and transit depth (Rp/Rs)^2 (default 0.01). */
+  readonly kmag?: number;
+  readonly depth?: number;
+}
+
+/** The transit fitted to the tso3 white-light curve, next to the injected values. */
+export interface DemoTransitFit {
+  readonly file: string;
+  readonly points: number;
+  /** Fitted (Rp/Rs)^2 and 1-sigma error; injected truth.json `depth`. */
+  readonly depth: number;
+  readonly depthErr: number;
+  readonly injectedDepth: number;
+  /** Fitted minus injected mid-time, days (MJD UTC) and in integration durations. */
+  readonly tMidOffsetDays: number;
+  readonly tMidErrDays: number;
+  readonly tMidOffsetIntegrations: number;
+  readonly integrationDays: number;
 }
 
 export interface DemoResult {
@@ -100,6 +120,8 @@ export interface DemoResult {
   readonly products: Record<string, string[]>;
   /** Stage that failed, with its message (the earlier products stay). */
   readonly failed?: { stage: string; message: string };
+  /** The white-light transit fit (absent when tso3 did not run or wrote no _whtlt.ecsv). */
+  readonly fit?: DemoTransitFit;
 }
 
 const PRODUCT = 'jw09999-o001_t001_miri_p750l-slitlessprism';
@@ -110,14 +132,14 @@ export async function runDemo(dir: string, io: CliIO, o: DemoOptions = {}): Prom
   const { simulateLrsTso } = await import('../simulate/lrs-tso.node.ts');
   io.stdout(`webbdesk demo: simulating a MIRI LRS slitless transit in ${dir}\n`);
   const sim = await simulateLrsTso({
-    out: dir, nints: o.nints ?? 200, ngroups: o.ngroups ?? 8, seed: o.seed ?? 2026,
+    out: dir, nints: o.nints ?? 200, ngroups: o.ngroups ?? 8, seed: o.seed ?? 2026, kmag: o.kmag, depth: o.depth,
     onProgress: (d, t) => { if (d === t || d % 50 === 0) io.stdout(`  simulated integration ${d}/${t}\n`); },
   });
   const t = sim.truth;
   io.stdout(`  uncal:   ${sim.uncal}\n  truth:   ${sim.truthJson} (Rp/Rs ${t.rp_rs.toFixed(4)}, depth ${t.depth.toFixed(5)}, central drop ${t.central_depth.toFixed(5)}, `
     + `t_mid ${t.t_mid_mjd.toFixed(6)} MJD, T14 ${(t.t14_days * 24 * 60).toFixed(2)} min)\n  CRDS:    ${sim.crdsPath} context ${sim.context} (${sim.references.length} references)\n`);
   const products: Record<string, string[]> = {};
-  const result = (failed?: DemoResult['failed']): DemoResult => ({ uncal: sim.uncal, truth: sim.truthJson, products, failed });
+  const result = (failed?: DemoResult['failed'], fit?: DemoTransitFit): DemoResult => ({ uncal: sim.uncal, truth: sim.truthJson, products, failed, fit });
   if (o.run === false) return result();
   const [{ runPipeline }, { PIPELINES }, { resolveConfig }, { asnFromList }, { writeAssociation }] = await Promise.all([
     import('../stpipe/index.node.ts'), import('../pipelines/index.node.ts'), import('../crds/config.node.ts'),
@@ -165,7 +187,7 @@ export async function runDemo(dir: string, io: CliIO, o: DemoOptions = {}): Prom
     return result({ stage: current, message });
   }
   await reportWhiteLight(products.calwebb_tso3 ?? [], sim.truthJson, io);
-  return result();
+  return result(undefined, await reportTransitFit(products.calwebb_tso3 ?? [], sim.truthJson, io));
 }
 
 /** Print the white-light transit drop measured by calwebb_tso3 next to the injected one. */
@@ -184,14 +206,48 @@ async function reportWhiteLight(outputs: readonly string[], truthJson: string, i
     + `(injected ${c.injected.toFixed(5)} over ${c.nIn} integrations: ${(Math.abs(c.measured - c.injected) / c.sigma).toFixed(1)} sigma)\n`);
 }
 
+interface TruthJson { depth: number; t_mid_mjd: number; t14_days: number; b: number; u1: number; u2: number }
+
+/**
+ * Fit the limb-darkened transit (core/analysis, t14/b/u1/u2 fixed at the
+ * injected values; free depth, mid-time, baseline and slope) to the
+ * white-light curve and print it next to the injected depth and mid-time.
+ */
+async function reportTransitFit(outputs: readonly string[], truthJson: string, io: CliIO): Promise<DemoTransitFit | undefined> {
+  const file = outputs.find((p) => p.endsWith('_whtlt.ecsv'));
+  if (!file) return undefined;
+  const [{ readFile }, { readEcsv }, { fitWhiteLight }] = await Promise.all([
+    import('node:fs/promises'), import('../ecsv/index.ts'), import('../analysis/white-light.ts'),
+  ]);
+  const truth = JSON.parse(await readFile(truthJson, 'utf8')) as TruthJson;
+  const table = readEcsv(await readFile(file, 'utf8'), file);
+  try {
+    const r = fitWhiteLight(table, { t14: truth.t14_days, b: truth.b, u1: truth.u1, u2: truth.u2, file });
+    const mjd = table.columns.find((c) => c.name === 'MJD_UTC')!.data as ArrayLike<number>;
+    const integrationDays = mjd.length > 1 ? (mjd[mjd.length - 1]! - mjd[0]!) / (mjd.length - 1) : NaN;
+    const off = r.tMid - truth.t_mid_mjd;
+    const fit: DemoTransitFit = {
+      file, points: r.rows, depth: r.depth, depthErr: r.depthErr, injectedDepth: truth.depth,
+      tMidOffsetDays: off, tMidErrDays: r.tMidErr, tMidOffsetIntegrations: off / integrationDays, integrationDays,
+    };
+    io.stdout(`webbdesk demo: transit depth: fitted ${r.depth.toFixed(5)} ± ${r.depthErr.toFixed(5)} (injected ${truth.depth.toFixed(5)}), `
+      + `mid-time offset ${fit.tMidOffsetIntegrations.toFixed(2)} integrations (± ${(r.tMidErr / integrationDays).toFixed(2)})\n`);
+    return fit;
+  } catch (e) {
+    io.stderr(`webbdesk demo: transit fit of ${path.basename(file)} failed: ${(e as Error).message}\n`);
+    return undefined;
+  }
+}
+
 export const demoCommand: Command = async (argv, io) => {
   const { positional, opts } = parseOptions(argv.map((a) => (a === '--no-run' ? '--no-run=true' : a)));
   if (opts.has('help')) {
-    io.stdout('usage: webbdesk demo [DIR] [--no-run] [--nints 200] [--ngroups 8] [--seed S]\n');
+    io.stdout('usage: webbdesk demo [DIR] [--no-run] [--nints 200] [--ngroups 8] [--seed S] [--kmag 9] [--depth 0.01]\n');
     return 0;
   }
   const dir = path.resolve(positional[0] ?? 'webbdesk-demo');
   const num = (k: string) => (opts.has(k) ? Number(opts.get(k)) : undefined);
-  const r = await runDemo(dir, io, { run: !opts.has('no-run'), nints: num('nints'), ngroups: num('ngroups'), seed: num('seed') });
+  const r = await runDemo(dir, io, { run: !opts.has('no-run'), nints: num('nints'), ngroups: num('ngroups'), seed: num('seed'),
+    kmag: num('kmag'), depth: num('depth') });
   return r.failed ? 1 : 0;
 };
