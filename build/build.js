@@ -30,4 +30,14 @@ await build({
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'info',
 });
-console.log(`built ${path.relative(root, path.join(out, 'cli.mjs'))}`);
+// The kernel pool's worker entry, next to cli.mjs (core/workers/pool.node.ts looks for ./kernel.worker.mjs).
+await build({
+  entryPoints: [path.join(root, 'core', 'workers', 'kernel.worker.ts')],
+  outfile: path.join(out, 'kernel.worker.mjs'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'info',
+});
+console.log(`built ${path.relative(root, path.join(out, 'cli.mjs'))} and kernel.worker.mjs`);

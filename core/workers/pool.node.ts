@@ -1,10 +1,11 @@
 /**
  * Worker-thread kernel pool (node:worker_threads). Size: `size` option, else
  * env WEBBDESK_WORKERS, else os.availableParallelism(); size 1 gives the
- * inline pool. Workers run kernel.worker.ts: from the sources through tsx
- * (registered inside the worker, so it works under tsx, bin/webbdesk.js and
- * vitest alike), or a bundled kernel.worker.mjs next to the bundle when one
- * exists. Arrays travel as SharedArrayBuffers (no copy).
+ * inline pool. Workers run kernel.worker.ts: the bundled kernel.worker.mjs
+ * next to the bundle when one exists, else the sources bundled on the fly
+ * with esbuild, else through tsx registered inside the worker (see
+ * workerSource; works under tsx, bin/webbdesk.js and vitest alike). Arrays
+ * travel as SharedArrayBuffers (no copy).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,11 +34,29 @@ export function createPool(opts: { size?: number } = {}): KernelPool {
   return new WorkerPool(size);
 }
 
+let bundledCode: string | undefined;
+
+/**
+ * How workers load kernel.worker: the bundled kernel.worker.mjs next to this
+ * module when it exists (npm run build), else the sources bundled once per
+ * process with esbuild's API (a devDependency; a few tens of ms, instead of
+ * every worker loading tsx and compiling the sources), else through tsx.
+ */
 function workerSource(): { script: string | URL; eval: boolean } {
   const bundled = new URL('./kernel.worker.mjs', import.meta.url);
   if (bundled.protocol === 'file:' && existsSync(fileURLToPath(bundled))) return { script: bundled, eval: false };
-  const entry = new URL('./kernel.worker.ts', import.meta.url).href;
-  const code = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  const entry = new URL('./kernel.worker.ts', import.meta.url);
+  if (bundledCode === undefined && entry.protocol === 'file:' && process.env.WEBBDESK_WORKER_TSX !== '1') {
+    try {
+      const esbuild = createRequire(import.meta.url)('esbuild') as { buildSync: (o: object) => { outputFiles: Array<{ text: string }> } };
+      const out = esbuild.buildSync({ entryPoints: [fileURLToPath(entry)], bundle: true, write: false, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+      bundledCode = out.outputFiles[0].text;
+    } catch {
+      bundledCode = '';
+    }
+  }
+  if (bundledCode) return { script: bundledCode, eval: true };
+  const code = `import(${JSON.stringify(tsxEsmApi())}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
   return { script: code, eval: true };
 }
 

@@ -6,23 +6,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { HAVE_SHARED, sharedPath } from '../shared.ts';
 import { loadModel } from '../../core/stpipe/model-io.node.ts';
-import type { JwstModel, StepContext } from '../../core/stpipe/index.ts';
+import type { JwstModel } from '../../core/stpipe/index.ts';
 import { step as jumpStep } from '../../core/steps/jump/index.node.ts';
 import { step as rampStep } from '../../core/steps/ramp_fit/index.node.ts';
 import { createPool } from '../../core/workers/pool.node.ts';
-import type { KernelPool } from '../../core/workers/types.ts';
+import { fakeContext } from './context.ts';
 
 function defaults(spec: Record<string, { default: unknown }>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(spec).map(([k, v]) => [k, v.default]));
-}
-
-export function fakeContext(params: Record<string, unknown>, refs: Record<string, string>, pool?: KernelPool): StepContext {
-  const quiet = (): void => undefined;
-  return {
-    params, pool, outputDir: '.', signal: new AbortController().signal, progress: quiet,
-    log: { debug: quiet, info: quiet, warning: quiet, error: quiet },
-    reference: async (t: string) => ({ kind: 'file', path: refs[t], name: refs[t], source: 'override' }),
-  };
 }
 
 interface Tol { rtol: number; atol: number }
