@@ -10,6 +10,7 @@ import path from 'node:path';
 import { CancelledError, WebbError } from '../errors/index.ts';
 import type { Engine, EngineEvent } from './engine.node.ts';
 import { stateDir } from './projects.node.ts';
+import { applyOutliers, outliersForRun } from './runs-outliers.node.ts';
 import { toWireError, type EventHub } from './transport.ts';
 import type { RunRecord, RunRequest, StepRecord } from './types.ts';
 
@@ -52,7 +53,7 @@ export class RunService {
     await mkdir(outputDir, { recursive: true });
     const record: Mutable<RunRecord> = {
       runId, root, request: req, state: 'running', startedAt: new Date().toISOString(), finishedAt: null, steps: [],
-      outputs: [], context: this.context(), versions: { webbdesk: '0.1.0', node: process.version }, error: null, rerunOf,
+      outputs: [], context: this.context(), versions: { webbdesk: '0.1.0', node: process.version }, error: null, rerunOf, outliers: null,
     };
     const steps = (req.step ? [req.step] : stepNames).map((name) => ({ name, state: 'pending' as StepRecord['state'], startedAt: null, durationMs: null, references: {}, params: {} }));
     const abort = new AbortController();
@@ -65,6 +66,9 @@ export class RunService {
   private async execute(engine: Engine, a: Active, req: RunRequest, outputDir: string): Promise<void> {
     const { record } = a;
     try {
+      // Outlier marks as they are when the run starts (runs-outliers.node.ts says which apply and what is done).
+      record.outliers = await outliersForRun(record.root, req.path);
+      if (record.outliers) this.log(a, 'info', null, `outlier integrations ${record.outliers.integrations.join(', ')} (marked on ${record.outliers.markedOn.join(', ')}) will be excluded: ${record.outliers.action}`);
       await this.persist(a);
       if (a.abort.signal.aborted) throw new CancelledError('run cancelled');
       const r = await engine.run({
@@ -72,6 +76,11 @@ export class RunService {
         onEvent: (e) => this.onEngineEvent(a, e),
       });
       record.outputs = [...r.outputs];
+      if (record.outliers) {
+        record.outliers = await applyOutliers(record.outliers, r.outputs);
+        for (const x of record.outliers.applied) this.log(a, 'info', null, `${path.basename(x.output)}: ${x.rowsRemoved} outlier row(s) removed`);
+        if (record.outliers.applied.length === 0) this.log(a, 'info', null, 'no white-light curve written: the outlier marks changed nothing');
+      }
       record.versions = { ...record.versions, ...(r.versions ?? {}) };
       record.state = 'finished';
       for (const s of a.steps) if (s.state === 'pending') s.state = 'skipped';

@@ -230,6 +230,19 @@ export interface RunRecord {
   readonly versions: Readonly<Record<string, string>>;
   readonly error: WireError | null;
   readonly rerunOf: string | null;
+  /** Outlier integrations marked in the project when the run started, and what the run did with them. */
+  readonly outliers?: RunOutliers | null;
+}
+
+export interface RunOutliers {
+  /** 1-based integration numbers excluded (union of the marks that apply to the run's input). */
+  readonly integrations: readonly number[];
+  /** Project-relative files whose marks applied. */
+  readonly markedOn: readonly string[];
+  /** What was done, in words (e.g. rows removed from the white-light curve). */
+  readonly action: string;
+  /** White-light curves rewritten and how many rows each lost. */
+  readonly applied: ReadonlyArray<{ readonly output: string; readonly rowsRemoved: number }>;
 }
 
 export interface RunProgressEvent {
