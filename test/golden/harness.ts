@@ -39,6 +39,13 @@ export async function cleanup(): Promise<void> {
   for (const d of made.splice(0)) await rm(d, { recursive: true, force: true });
 }
 
+/** An empty work folder (removed by cleanup). */
+export async function emptyDir(): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), 'webbdesk-golden-'));
+  made.push(d);
+  return d;
+}
+
 /** A work folder: the named case files copied (the case folder is read-only), and a CRDS cache with the case's mappings. */
 export async function workDir(c: GoldenCase, files: readonly string[]): Promise<string> {
   const d = await mkdtemp(path.join(os.tmpdir(), 'webbdesk-golden-'));
@@ -65,18 +72,22 @@ export interface CliRun {
  * CRDS environment. process.env and the working directory are restored after.
  */
 export async function runCommand(c: GoldenCase, cwd: string, command: string): Promise<CliRun> {
-  const words = command.trim().split(/\s+/);
-  const saved = { ...process.env };
-  const oldCwd = process.cwd();
-  const out: string[] = [];
-  const err: string[] = [];
-  Object.assign(process.env, {
+  return runCli(cwd, command.trim().split(/\s+/), {
     CRDS_MODE: 'local',
     CRDS_PATH: path.join(cwd, 'crds'),
     CRDS_CONTEXT: c.context,
     CRDS_SERVER_URL: 'https://crds.invalid',
     STPIPE_DISABLE_CRDS_STEPPARS: 'True',
   });
+}
+
+/** `webbdesk <words>` in `cwd` with `env` added to process.env (both restored after). */
+export async function runCli(cwd: string, words: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  const saved = { ...process.env };
+  const oldCwd = process.cwd();
+  const out: string[] = [];
+  const err: string[] = [];
+  Object.assign(process.env, env);
   process.chdir(cwd);
   try {
     const code = await main(words, { stdout: (s) => out.push(s), stderr: (s) => err.push(s) });
