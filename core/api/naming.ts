@@ -15,7 +15,7 @@ export interface ParsedName {
   readonly suffix: string;
 }
 
-const LEVEL2 = /^jw(\d{5})(\d{3})(\d{3})_(\d{5})_(\d{5})(?:-seg(\d{3}))?_([a-z0-9]+)(?:_\d+)?_([a-z0-9]+)\.(fits|ecsv|asdf)$/i;
+const LEVEL2 = /^jw(\d{5})(\d{3})(\d{3})_(\d{5})_(\d{5})(?:-seg(\d{3}))?_([a-z0-9]+)(?:_(?:a\d+|\d+))?_([a-z0-9]+)\.(fits|ecsv|asdf)$/i;
 const LEVEL3 = /^jw(\d{5})-o(\d{3})_([a-z0-9-]+)_([a-z0-9]+)_([a-z0-9-]+)_([a-z0-9]+)\.(fits|ecsv|asdf)$/i;
 const LEVEL3_TSO = /^jw(\d{5})(\d{3})(\d{3})-o(\d{3})_([a-z0-9-]+)_([a-z0-9]+)_([a-z0-9-]+)_([a-z0-9]+)\.(fits|ecsv|asdf)$/i;
 

@@ -2,6 +2,7 @@
  * `webbdesk serve [--port P] [--project DIR]`: the workstation in a browser.
  * Binds 127.0.0.1 only and prints the URL with its random token.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebbError } from '../errors/index.ts';
@@ -13,7 +14,8 @@ const HELP = `usage: webbdesk serve [--port P] [--project DIR] [--static DIR]
 
 Serves the workstation UI and the engine API on http://127.0.0.1:P (P random by
 default) with a random token in the printed URL; every request needs it.
-  --project DIR   open this project folder at start
+  --project DIR   open this project folder at start (its crds_cache/ folder,
+                  when present, is the CRDS cache unless CRDS_PATH is set)
   --static DIR    the built renderer (default dist/renderer)`;
 
 export const serveCommand: Command = async (argv, io) => {
@@ -30,6 +32,16 @@ export const serveCommand: Command = async (argv, io) => {
     else throw new WebbError('usage', `serve: unknown argument ${a} (see 'webbdesk serve --help')`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new WebbError('usage', `serve: --port must be 0..65535, not ${argv[argv.indexOf('--port') + 1]}`);
+  // A project with its own CRDS cache (the demo's <project>/crds_cache) uses it
+  // unless CRDS_PATH says otherwise; said on stdout, never switched silently.
+  const ownCache = project ? path.join(project, 'crds_cache') : undefined;
+  if (ownCache && existsSync(path.join(ownCache, 'mappings'))) {
+    if (!process.env.CRDS_PATH) {
+      process.env.CRDS_PATH = ownCache;
+      if (!process.env.CRDS_MODE) process.env.CRDS_MODE = 'local';
+      io.stdout(`webbdesk serve: CRDS cache ${ownCache} (the project's own; mode ${process.env.CRDS_MODE}; set CRDS_PATH to use another)\n`);
+    } else if (path.resolve(process.env.CRDS_PATH) !== ownCache) io.stdout(`webbdesk serve: CRDS_PATH=${process.env.CRDS_PATH} (the project's own cache ${ownCache} is not used)\n`);
+  }
   const service = new WebbDeskService();
   if (project) await service['projects.open']({ path: project });
   const s = await startServer(service, service.events, { port, staticDir });

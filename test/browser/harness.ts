@@ -1,6 +1,7 @@
 /**
  * Browser-test harness: builds the renderer when dist/renderer is missing or
- * older than renderer/, starts `webbdesk serve` on a demo project, and
+ * older than renderer/, makes the demo project (`webbdesk demo`), starts
+ * `webbdesk serve` on it, and
  * launches Debian's Chromium through playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -58,6 +59,15 @@ export function serve(project: string, env: Record<string, string>): Promise<Ser
     });
     proc.once('exit', (c) => reject(new Error(`serve exited ${c}: ${err}`)));
   });
+}
+
+/** `webbdesk demo DIR --nints N --ngroups G` as a child process (simulate + detector1 -> spec2 -> tso3); rejects with its stderr. */
+export function runDemo(dir: string, nints: number, ngroups: number): Promise<string> {
+  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'webbdesk.js'), 'demo', dir, '--nints', String(nints), '--ngroups', String(ngroups)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d) => { out += String(d); });
+  proc.stderr!.on('data', (d) => { out += String(d); });
+  return new Promise((resolve, reject) => proc.once('exit', (c) => (c === 0 ? resolve(out) : reject(new Error(`webbdesk demo exited ${c}:\n${out}`)))));
 }
 
 export function screenshotPath(name: string): string {

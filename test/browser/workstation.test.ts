@@ -1,117 +1,191 @@
 /**
- * The workstation in Chromium against `webbdesk serve` on a demo project:
- * project tree, image readout equal to the file's value, CRDS cache listing,
- * TSO light curve with nints points and the injected dip, a run with a step
- * toggled off (when the engine is available), screenshots of each view.
+ * The workstation in Chromium against `webbdesk serve --project DIR` on the
+ * REAL demo project (`webbdesk demo DIR --nints 20 --ngroups 5`: a simulated
+ * MIRI LRS slitless TSO with a transit, reduced by detector1 -> spec2 -> tso3
+ * with the demo's own CRDS cache, which serve picks up from DIR/crds_cache).
+ * Asserts against the files themselves (read here with core/fits) and the
+ * simulation's truth.json; saves a screenshot of each view.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { FitsFile } from '../../core/fits/index.node.ts';
-import { makeDemoFixture, type DemoFixture } from '../api/fixtures.ts';
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, ensureRendererBuilt, screenshotPath, serve, type Served } from './harness.ts';
+import { readEcsv } from '../../core/ecsv/index.ts';
+import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, ensureRendererBuilt, runDemo, screenshotPath, serve, type Served } from './harness.ts';
 
-let dir: string, fx: DemoFixture, srv: Served, browser: BrowserContext, page: Page;
+const NINTS = 20, NGROUPS = 5;
+let dir: string, project: string, srv: Served, browser: BrowserContext, page: Page;
+let truth: { depth: number; relative_flux: number[]; references: Record<string, string>; crds: { context: string } };
 const pageErrors: string[] = [];
+const file = (suffix: string) => {
+  const f = readdirSync(project).filter((n) => n.endsWith(suffix)).sort((a, b) => a.length - b.length)[0];
+  if (!f) throw new Error(`the demo wrote no *${suffix}`);
+  return path.join(project, f);
+};
+type ViewHook = { __imageView: { cssOf(x: number, y: number): { x: number; y: number } } };
+const cssOf = (x: number, y: number) => page.evaluate(([px, py]) => (globalThis as unknown as ViewHook).__imageView.cssOf(px, py), [x, y]);
 
-describe.skipIf(!HAVE_CHROMIUM)('workstation in Chromium', () => {
+async function readPlane(p: string, extname: string, leading: number[]): Promise<{ data: ArrayLike<number>; nx: number }> {
+  const f = await FitsFile.open(p);
+  try {
+    const h = f.hdus.find((x) => x.extname === extname)!;
+    const plane = leading.length ? await f.readPlane(h.index, leading) : await f.readImage(h.index);
+    return { data: plane.data as ArrayLike<number>, nx: plane.shape[plane.shape.length - 1] };
+  } finally {
+    await f.close();
+  }
+}
+
+/** Hover array pixel (x, y) and wait until the readout shows that pixel. */
+async function hoverPixel(x: number, y: number): Promise<void> {
+  await page.getByTestId('image-canvas').hover({ position: await cssOf(x, y) });
+  const at = async () => `${await page.getByTestId('readout-x').innerText().catch(() => '')},${await page.getByTestId('readout-y').innerText().catch(() => '')}`;
+  await expect.poll(at).toBe(`${x},${y}`);
+}
+
+describe.skipIf(!HAVE_CHROMIUM)('workstation in Chromium on the demo project', () => {
   beforeAll(async () => {
-    await ensureRendererBuilt();
     dir = mkdtempSync(path.join(tmpdir(), 'webbdesk-browser-'));
-    fx = await makeDemoFixture(dir, 12);
-    srv = await serve(fx.project, { CRDS_PATH: fx.crdsPath, CRDS_MODE: 'local', WEBBDESK_SETTINGS: path.join(dir, 'settings.json'), HOME: dir });
-    // A fresh user-data-dir per run.
+    project = path.join(dir, 'demo');
+    await Promise.all([ensureRendererBuilt(), runDemo(project, NINTS, NGROUPS)]);
+    truth = JSON.parse(readFileSync(path.join(project, 'truth.json'), 'utf8')) as typeof truth;
+    // No CRDS_PATH: serve must use the project's own crds_cache.
+    srv = await serve(project, { CRDS_PATH: '', CRDS_CONTEXT: '', CRDS_MODE: '', WEBBDESK_SETTINGS: path.join(dir, 'settings.json'), HOME: dir });
     browser = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
     page = browser.pages()[0] ?? (await browser.newPage());
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
     await page.goto(srv.url);
-  }, 240_000);
+  }, 150_000);
   afterAll(async () => {
     await browser?.close();
     await srv?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('opens the demo project: exposure tree with instrument, exp_type, nints', async () => {
+  it('opens the demo project: the tree lists uncal, rateints, calints, x1dints and whtlt with key header values', async () => {
     const tree = page.getByTestId('project-tree');
     await tree.waitFor();
     await expect.poll(() => tree.innerText()).toContain('MIR_LRS-SLITLESS');
-    expect(await tree.innerText()).toContain('nints=12');
-    expect(await tree.innerText()).toContain('[rateints]');
+    const text = await tree.innerText();
+    for (const s of ['uncal', 'rateints', 'calints', 'x1dints', 'whtlt']) expect(text).toContain(s);
+    expect(text).toContain(`nints ${NINTS}`);
+    expect(text).toContain(`ngroups ${NGROUPS}`);
     await page.screenshot({ path: screenshotPath('project-browser') });
   });
 
-  it("image viewer: the pixel readout equals the file's value at that pixel", async () => {
-    await page.getByTestId(`file-${path.basename(fx.rateints)}`).click();
+  it("image viewer: the readout equals the file's SCI value, DQ flags and WAVELENGTH at that pixel", async () => {
+    const rateints = file('_rateints.fits');
+    await page.getByTestId(`file-${path.basename(rateints)}`).click();
     await page.getByTestId('image-canvas').waitFor();
-    await page.waitForFunction(() => !!(globalThis as unknown as { __imageView?: unknown }).__imageView);
-    const [x, y] = [36, 300];
-    const at = await page.evaluate(([px, py]) => (globalThis as unknown as { __imageView: { cssOf(x: number, y: number): { x: number; y: number } } }).__imageView.cssOf(px, py), [x, y]);
-    await page.getByTestId('image-canvas').hover({ position: at });
-    await expect.poll(() => page.getByTestId('readout-x').innerText().catch(() => '')).toBe(String(x));
-    expect(await page.getByTestId('readout-y').innerText()).toBe(String(y));
+    await page.waitForFunction(() => !!(globalThis as unknown as Partial<ViewHook>).__imageView);
+    await expect.poll(() => page.getByTestId('image-shape').innerText()).toContain('72 × 416');
+    // The brightest pixel of row 300 (on the trace), integration 1.
+    const sci = await readPlane(rateints, 'SCI', [0]);
+    const y = 300;
+    let x = -1;
+    for (let i = 0; i < sci.nx; i++) if (Number.isFinite(sci.data[y * sci.nx + i]) && (x < 0 || sci.data[y * sci.nx + i] > sci.data[y * sci.nx + x])) x = i;
+    await hoverPixel(x, y);
     const shown = Number(await page.getByTestId('readout-value').innerText());
-    const f = await FitsFile.open(fx.rateints);
-    const truth = ((await f.readPlane(1, [0])).data as Float32Array)[y * 72 + x];
-    await f.close();
-    expect(shown).toBeCloseTo(truth, 3);
-    await page.getByTestId('image-canvas').hover({ position: await page.evaluate(() => (globalThis as unknown as { __imageView: { cssOf(x: number, y: number): { x: number; y: number } } }).__imageView.cssOf(1, 10)) });
-    await expect.poll(() => page.getByTestId('readout-flags').innerText()).toBe('DO_NOT_USE | REFERENCE_PIXEL');
+    const want = sci.data[y * sci.nx + x];
+    expect(Math.abs(shown - want)).toBeLessThanOrEqual(1e-5 * Math.abs(want));
+    // A reference column: DO_NOT_USE | REFERENCE_PIXEL in the file's DQ.
+    const dq = await readPlane(rateints, 'DQ', [0]);
+    await hoverPixel(1, 10);
+    expect(dq.data[10 * dq.nx + 1] & 1).toBe(1);
+    expect(await page.getByTestId('readout-flags').innerText()).toContain('DO_NOT_USE');
     await page.getByTestId('stretch').selectOption('asinh');
+    await page.getByTestId('limits').selectOption('zscale');
     await page.getByTestId('colormap').selectOption('inferno');
+    await hoverPixel(x, y);
     await page.screenshot({ path: screenshotPath('image-viewer') });
+
+    // calints: the wavelength readout is the file's WAVELENGTH array.
+    const calints = file('_calints.fits');
+    await page.getByTestId(`file-${path.basename(calints)}`).click();
+    await expect.poll(() => page.getByTestId('image-title').innerText()).toContain('calints');
+    const wave = await readPlane(calints, 'WAVELENGTH', []);
+    await hoverPixel(x, 200);
+    await expect.poll(() => page.getByTestId('readout-wavelength').innerText()).not.toBe('');
+    expect(Number(await page.getByTestId('readout-wavelength').innerText())).toBeCloseTo(wave.data[200 * wave.nx + x], 4);
+    await page.screenshot({ path: screenshotPath('image-viewer-calints') });
   });
 
-  it('TSO view: the white-light curve has nints points and the transit dip', async () => {
-    await page.getByTestId(`file-${path.basename(fx.whtlt)}`).click();
+  it('spectrum viewer: an x1dints spectrum with its units', async () => {
+    const x1dints = file('_mirimage_x1dints.fits');
+    await page.getByTestId(`file-${path.basename(x1dints)}`).click();
+    await page.getByTestId('tab-spectrum').click();
+    await expect.poll(() => page.getByTestId('spectrum-units').innerText()).toMatch(/wavelength \(um\).*flux \(Jy\)/);
+    expect(await page.getByTestId('spectrum-count').innerText()).toBe(String(NINTS));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: screenshotPath('spectrum-viewer') });
+    await page.getByTestId('spectrum-heatmap').click();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: screenshotPath('spectrum-heatmap') });
+  });
+
+  it('TSO view: the white-light curve has nints points, the file values and the transit dip', async () => {
+    const whtlt = file('_whtlt.ecsv');
+    await page.getByTestId(`file-${path.basename(whtlt)}`).click();
     await page.getByTestId('lc-count').waitFor();
-    expect(Number(await page.getByTestId('lc-count').innerText())).toBe(fx.nints);
+    expect(Number(await page.getByTestId('lc-count').innerText())).toBe(NINTS);
     const norm = JSON.parse(await page.getByTestId('lc-data').textContent() ?? '[]') as number[];
-    expect(norm.length).toBe(fx.nints);
-    expect(norm[0]).toBeCloseTo(1, 9);
-    expect(norm[fx.dipStart]).toBeCloseTo(1 - fx.depth, 9);
-    expect(Math.min(...norm)).toBeCloseTo(1 - fx.depth, 9);
+    expect(norm.length).toBe(NINTS);
+    // The same points as the file, normalised by their median.
+    const col = readEcsv(readFileSync(whtlt, 'utf8'), whtlt).columns.find((c) => c.name === 'whitelight_flux')!;
+    const flux = Array.from(col.data as ArrayLike<number>);
+    for (let i = 0; i < NINTS; i++) expect(norm[i] / norm[0]).toBeCloseTo(flux[i] / flux[0], 9);
+    // The dip: the minimum below 1 - depth/2, and the in-transit mean below the out-of-transit mean.
+    expect(Math.min(...norm)).toBeLessThan(1 - truth.depth / 2);
+    const inT = norm.filter((_, i) => truth.relative_flux[i] < 1), outT = norm.filter((_, i) => truth.relative_flux[i] === 1);
+    expect(inT.reduce((a, b) => a + b, 0) / inT.length).toBeLessThan(outT.reduce((a, b) => a + b, 0) / outT.length);
+    // BJD_TDB is in the file: the axis offers it.
+    await page.getByTestId('time-axis').selectOption('bjd');
     await page.waitForTimeout(300);
     await page.screenshot({ path: screenshotPath('tso-view') });
+
+    // x1dints: per-integration diagnostics from the file's BACKGROUND column.
+    const x1dints = file('slitlessprism_x1dints.fits');
+    await page.getByTestId(`file-${path.basename(x1dints)}`).click();
+    await page.getByTestId('tab-tso').click();
+    await expect.poll(() => page.getByTestId('diag-background-count').textContent().catch(() => ''), { timeout: 20_000 }).toBe(String(NINTS));
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: screenshotPath('tso-diagnostics'), fullPage: true });
   });
 
-  it('CRDS manager lists the demo cache and the effective context', async () => {
+  it('CRDS manager: the effective context and the demo cache references', async () => {
     await page.getByTestId('tab-crds').click();
-    await expect.poll(() => page.getByTestId('crds-context').innerText()).toBe('jwst_9002.pmap');
-    await expect.poll(() => page.getByTestId('crds-cache').innerText()).toContain('jwst_9002.pmap');
+    await expect.poll(() => page.getByTestId('crds-context').innerText()).toBe(truth.crds.context);
+    await expect.poll(() => page.getByTestId('crds-cache').innerText()).toContain(truth.references.mask);
     const table = await page.getByTestId('crds-cache').innerText();
-    for (const f of ['jwst_9001.pmap', 'jwst_9002.pmap', 'jwst_miri_dark_9102.fits']) expect(table).toContain(f);
+    for (const f of Object.values(truth.references)) expect(table).toContain(f);
+    expect(table).toContain('jwst_webbdesk_0001.pmap');
     expect(await page.getByTestId('crds-online').innerText()).toContain('offline');
-    await page.screenshot({ path: screenshotPath('crds-manager'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('crds-manager') });
   });
 
-  it('pipeline panel: toggle a step off and run to 100% (when the engine is available)', async () => {
-    await page.getByTestId(`file-${path.basename(fx.rateints)}`).click();
+  it('pipeline panel: flat_field toggled off, the run reaches 100% and the history shows it SKIPPED', async () => {
+    await page.getByTestId(`file-${path.basename(file('_rateints.fits'))}`).click();
     await page.getByTestId('tab-pipeline').click();
-    const unavailable = page.getByTestId('engine-unavailable');
-    const start = page.getByTestId('run-start');
-    await Promise.race([unavailable.waitFor(), start.waitFor()]);
-    await page.screenshot({ path: screenshotPath('pipeline-panel'), fullPage: true });
-    if (await unavailable.isVisible()) {
-      expect(await unavailable.innerText()).toMatch(/engine not available/);
-      return;
-    }
-    const boxes = page.locator('[data-testid^="step-"]');
-    if (await boxes.count()) await boxes.nth(0).uncheck();
-    await start.click();
-    // The run ends either at 100% or with a readable error naming what failed (shown, never silent).
-    await expect.poll(async () => (await page.getByTestId('run-history').innerText()).match(/\b(finished|failed|cancelled)\b/)?.[1] ?? '', { timeout: 150_000 }).not.toBe('');
-    const state = (await page.getByTestId('run-history').innerText()).match(/\b(finished|failed|cancelled)\b/)![1];
-    await page.screenshot({ path: screenshotPath('pipeline-run'), fullPage: true });
-    if (state === 'finished') expect(await page.getByTestId('run-progress').innerText()).toBe('100%');
-    else {
-      console.warn(`browser test: the ${state} run said: ${await page.getByTestId('run-error').innerText()}`);
-      expect((await page.getByTestId('run-error').innerText()).length).toBeGreaterThan(10);
-    }
-  }, 180_000);
+    await page.getByTestId('run-start').waitFor();
+    await expect.poll(() => page.getByTestId('plan-context').innerText()).toBe(truth.crds.context);
+    await expect.poll(() => page.getByTestId('step-ref-flat_field').innerText()).toContain(truth.references.flat);
+    await page.getByTestId('step-expand-extract_1d').click();
+    await page.screenshot({ path: screenshotPath('pipeline-panel') });
+    await page.getByTestId('step-expand-extract_1d').click();
+    await page.getByTestId('step-flat_field').uncheck();
+    await page.getByTestId('run-start').click();
+    const state = () => page.getByTestId('run-state').innerText().catch(() => '');
+    await expect.poll(state, { timeout: 90_000, interval: 250 }).toMatch(/finished|failed|cancelled/);
+    if (await state() !== 'finished') throw new Error(`the run ended ${await state()}: ${await page.getByTestId('run-error').innerText().catch(() => '')}`);
+    expect(await page.getByTestId('run-progress').innerText()).toBe('100%');
+    const latest = page.getByTestId('run-history').locator('tbody tr').first();
+    await expect.poll(() => latest.getByTestId('hist-step-flat_field').innerText()).toMatch(/skipped/i);
+    expect(await latest.getByTestId('hist-step-extract_1d').innerText()).toMatch(/complete/i);
+    await page.screenshot({ path: screenshotPath('pipeline-run') });
+  }, 120_000);
 
   it('no page errors (CSP violations included)', () => {
     expect(pageErrors.filter((e) => !/favicon/.test(e))).toEqual([]);

@@ -1,5 +1,5 @@
 /** Image viewer logic: owns the WebGL renderer, limits, zoom/pan and mouse -> pixel mapping. */
-import { onBeforeUnmount, reactive, watch, type Ref } from 'vue';
+import { onBeforeUnmount, reactive, ref, watch, type Ref } from 'vue';
 import { ImageGl, type View } from './image-gl.ts';
 import { limits } from './stretch.ts';
 import type { useImageStore } from '../stores/image.ts';
@@ -7,6 +7,8 @@ import type { useImageStore } from '../stores/image.ts';
 export function useImageView(canvas: Ref<HTMLCanvasElement | undefined>, store: ReturnType<typeof useImageStore>) {
   let gl: ImageGl | undefined;
   const view = reactive<View>({ lo: 0, hi: 1, stretch: 'linear', zoom: 1, centerX: 0, centerY: 0 });
+  /** Why the image cannot be drawn (no WebGL2), shown instead of failing silently. */
+  const glError = ref<string | null>(null);
   let drag: { x: number; y: number; cx: number; cy: number } | undefined;
 
   const redraw = () => gl?.draw(view);
@@ -20,8 +22,13 @@ export function useImageView(canvas: Ref<HTMLCanvasElement | undefined>, store: 
     redraw();
   };
   const init = () => {
-    if (!canvas.value || gl) return;
-    gl = new ImageGl(canvas.value);
+    if (!canvas.value || gl || glError.value) return;
+    try {
+      gl = new ImageGl(canvas.value);
+    } catch (e) {
+      glError.value = (e as Error).message;
+      return;
+    }
     gl.setColormap(store.colormap);
     refit();
   };
@@ -55,5 +62,5 @@ export function useImageView(canvas: Ref<HTMLCanvasElement | undefined>, store: 
     return { x: (px * c.clientWidth) / c.width, y: (py * c.clientHeight) / c.height };
   };
   onBeforeUnmount(() => { gl = undefined; });
-  return { view, init, refit, redraw, onMove, onWheel, onDown, onUp, cssOf };
+  return { view, glError, init, refit, redraw, onMove, onWheel, onDown, onUp, cssOf };
 }

@@ -15,7 +15,8 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
     toolbox: { feature: { dataZoom: {}, brush: { type: ['lineX', 'clear'] } } },
     brush: { xAxisIndex: 0 },
     dataZoom: [{ type: 'inside' }, { type: 'slider' }],
-    xAxis: { type: 'value', name: axisName.value, scale: true },
+    grid: { left: 64, right: 40, top: 40, bottom: 80 },
+    xAxis: { type: 'value', name: axisName.value, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => (store.axis === 'hours' ? v.toFixed(2) : v.toFixed(4)) } },
     yAxis: { type: 'value', name: 'normalised flux', scale: true },
     series: [
       { name: 'integrations', type: 'scatter', symbolSize: 6, data: t.value.map((x, i) => [x, norm.value[i]]).filter((_, i) => !excluded.value.has(i)) },

@@ -35,6 +35,9 @@ export const useImageStore = defineStore('image', {
     percentile: 99.5,
     colormap: 'viridis',
     readout: null as Readout | null,
+    /** EXTNAME of the displayed image and its BUNIT. */
+    sciName: 'SCI',
+    bunit: '' as string,
     error: null as string | null,
   }),
   actions: {
@@ -43,6 +46,7 @@ export const useImageStore = defineStore('image', {
       try {
         const h = await call('files.hdus', { path });
         this.path = path;
+        this.readout = null;
         this.hdus = [...h.hdus];
         const sci = h.hdus.find((x) => x.extname === 'SCI') ?? h.hdus.find((x) => x.shape.length >= 2);
         if (!sci) throw new Error(`${path} has no image HDU`);
@@ -63,7 +67,10 @@ export const useImageStore = defineStore('image', {
         return call('files.plane', { path, hdu: name, leading });
       };
       const sciName = this.hdus.some((x) => x.extname === 'SCI') ? 'SCI' : (this.hdus.find((x) => x.shape.length >= 2)?.extname ?? 'PRIMARY');
-      const [s, e, d, w] = await Promise.all([plane(sciName), plane('ERR'), plane('DQ'), plane('WAVELENGTH')]);
+      const sciIndex = this.hdus.find((x) => x.extname === sciName)?.index ?? 0;
+      const [s, e, d, w, hdr] = await Promise.all([plane(sciName), plane('ERR'), plane('DQ'), plane('WAVELENGTH'), call('files.header', { path, hdu: sciIndex }).catch(() => [])]);
+      this.sciName = sciName;
+      this.bunit = String(hdr.find((c) => c.keyword === 'BUNIT')?.value ?? '');
       if (!s) throw new Error('no image plane');
       const v = payloadView(s);
       this.sci = v instanceof Float32Array ? v : Float32Array.from(v);

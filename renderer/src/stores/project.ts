@@ -1,7 +1,7 @@
 /** The open project: scan result, lazily read file summaries, the selected file. */
 import { defineStore } from 'pinia';
 import { call } from '../api/client.ts';
-import type { FileSummary, ProjectFile, ProjectScan } from '../../../core/api/types.ts';
+import type { ExposureGroup, FileSummary, ProjectFile, ProjectScan, Stage } from '../../../core/api/types.ts';
 
 export type ViewerKind = 'image' | 'spectrum' | 'tso' | 'cube' | 'none';
 
@@ -15,6 +15,37 @@ export function viewerFor(f: ProjectFile, s?: FileSummary): ViewerKind {
   return 'none';
 }
 
+/** Processing order of stages in the tree (raw first, level 3 last). */
+const STAGE_ORDER: readonly Stage[] = ['uncal', 'ramp', 'rate', 'rateints', 'cal', 'calints', 's2d', 'crf', 'crfints', 'x1d', 'x1dints', 's3d', 'whtlt', 'asn', 'other'];
+
+export interface GroupView {
+  readonly key: string;
+  /** e.g. 'obs 001 visit 001 exp 00001 · mirimage' or 'obs 001 level 3 · miri'. */
+  readonly title: string;
+  /** Key header values of the group's first readable file: instrument, exp_type, detector, subarray, nints, ngroups. */
+  readonly meta: string;
+  readonly files: readonly ProjectFile[];
+}
+
+/** One line of key header values (absent values left out). */
+export function summaryLine(s: FileSummary | undefined): string {
+  if (!s) return '';
+  const parts = [s.instrument, s.expType, s.detector, s.subarray, s.filter].filter((x): x is string => !!x);
+  if (s.nints !== null) parts.push(`nints ${s.nints}`);
+  if (s.ngroups !== null) parts.push(`ngroups ${s.ngroups}`);
+  return parts.join(' · ');
+}
+
+/** Tree groups: title from the name fields, header summary, files in processing order (run outputs after the originals). */
+export function groupView(g: ExposureGroup, summaries: Readonly<Record<string, FileSummary>>): GroupView {
+  const level3 = g.exposure === 'level3';
+  const title = level3 ? `obs ${g.observation} level 3 · ${g.detector}` : `obs ${g.observation} visit ${g.visit} exp ${g.exposure} · ${g.detector}`;
+  const rank = (f: ProjectFile) => STAGE_ORDER.indexOf(f.stage) + (f.runId ? 100 : 0);
+  const files = [...g.files].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
+  const first = files.map((f) => summaries[f.path]).find((s) => s && !s.error && s.instrument);
+  return { key: g.key, title, meta: summaryLine(first), files };
+}
+
 export const useProjectStore = defineStore('project', {
   state: () => ({
     scan: null as ProjectScan | null,
@@ -25,6 +56,7 @@ export const useProjectStore = defineStore('project', {
   }),
   getters: {
     allFiles: (s): ProjectFile[] => (s.scan ? [...s.scan.groups.flatMap((g) => g.files), ...s.scan.other] : []),
+    groupViews: (s): GroupView[] => (s.scan ? s.scan.groups.map((g) => groupView(g, s.summaries)) : []),
   },
   actions: {
     async open(path: string) {

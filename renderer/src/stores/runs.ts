@@ -2,8 +2,7 @@
 import { defineStore } from 'pinia';
 import { api, call } from '../api/client.ts';
 import type { PipelinePlan, RunLogEvent, RunProgressEvent, RunRecord } from '../../../core/api/types.ts';
-
-type ParamValue = string | number | boolean | null;
+import { paramsDiff, type ParamValue } from '../composables/pipeline-steps.ts';
 
 export const useRunsStore = defineStore('runs', {
   state: () => ({
@@ -19,7 +18,21 @@ export const useRunsStore = defineStore('runs', {
     history: [] as RunRecord[],
     compare: [] as string[],
     error: null as string | null,
+    /** Steps whose parameter form is open. */
+    expanded: {} as Record<string, boolean>,
+    /** Write the pipeline's products (save_results on the pipeline). */
+    saveProducts: true,
+    showDebug: false,
   }),
+  getters: {
+    /** Parameters that differ from the defaults (what the run will change). */
+    diff: (s) => (s.plan ? paramsDiff(s.plan, s.params) : []),
+    /** The live (or last) run's record once the history has it. */
+    currentRecord: (s): RunRecord | null => s.history.find((r) => r.runId === s.current) ?? null,
+    /** Steps that run for this exposure's mode, and those that do not. */
+    applicable: (s) => (s.plan ? s.plan.steps.filter((x) => x.applies) : []),
+    notApplicable: (s) => (s.plan ? s.plan.steps.filter((x) => !x.applies) : []),
+  },
   actions: {
     listen() {
       const c = api();
@@ -41,8 +54,10 @@ export const useRunsStore = defineStore('runs', {
       this.reason = a.reason;
       if (!a.available) return;
       try {
-        this.plan = await call('runs.plan', { path });
-        this.enabled = Object.fromEntries(this.plan.steps.map((s) => [s.name, s.applies]));
+        const plan = await call('runs.plan', { path });
+        if (plan.pipeline !== this.plan?.pipeline) this.params = {};
+        this.plan = plan;
+        this.enabled = Object.fromEntries(plan.steps.map((s) => [s.name, s.applies]));
       } catch (e) {
         this.error = (e as Error).message;
       }
@@ -53,14 +68,26 @@ export const useRunsStore = defineStore('runs', {
     setParam(key: string, v: ParamValue) {
       this.params[key] = v;
     },
+    resetParam(key: string) {
+      delete this.params[key];
+    },
+    toggleStep(name: string, on: boolean) {
+      this.enabled[name] = on;
+    },
+    toggleExpanded(name: string) {
+      this.expanded[name] = !this.expanded[name];
+    },
     async start() {
       if (!this.plan) return;
       this.error = null;
       this.log = [];
       this.stepProgress = {};
       this.progress = null;
+      this.current = null;
       const params: Record<string, ParamValue> = { ...this.params };
-      for (const s of this.plan.steps) if (!this.enabled[s.name]) params[`${s.name}.skip`] = true;
+      // Only the user's choices: steps outside this mode are skipped by the pipeline itself.
+      for (const s of this.plan.steps) if (s.applies && !this.enabled[s.name]) params[`${s.name}.skip`] = true;
+      if (this.saveProducts) params.save_results = true;
       try {
         this.current = (await call('runs.start', { path: this.plan.path, pipeline: this.plan.pipeline, params })).runId;
       } catch (e) {
