@@ -90,9 +90,9 @@ export function fitRampsRows(a: RampArrays, p: RampParams, row0: number, row1: n
   }
 }
 
-function newPixelRamp(nints: number, ngroups: number): PixelRamp & { dark: number } {
+function newPixelRamp(nints: number, ngroups: number): Pix {
   return {
-    dark: 0,
+    dark: 0, intDnuSat: new Int32Array(nints), intSatN: new Int32Array(nints),
     nints, ngroups,
     data: new Float64Array(nints * ngroups), gdq: new Uint8Array(nints * ngroups),
     gain: 0, rn: 0, pixeldq: 0, medianRate: 0, is0th: new Uint8Array(nints), intSat: new Uint8Array(nints),
@@ -104,38 +104,50 @@ function newPixelRamp(nints: number, ngroups: number): PixelRamp & { dark: numbe
 }
 
 /** Prepare a pixel: suppress one-good-group ramps, NaN saturated groups, DQ start values. */
-function preparePixel(pr: PixelRamp, p: RampParams): void {
+/** Working state of a pixel: segments.ts's PixelRamp plus per-integration group counts. */
+type Pix = PixelRamp & { dark: number; intDnuSat: Int32Array; intSatN: Int32Array };
+
+/**
+ * Prepare a pixel in one pass over each integration's groups: suppress
+ * one-good-group ramps, NaN saturated groups, DQ start values, and the counts
+ * of DO_NOT_USE/SATURATED groups.
+ */
+function preparePixel(pr: Pix, p: RampParams): void {
   const { nints, ngroups } = pr;
   let pdq = pr.pixeldq;
   if (!(pr.gain > 0)) pdq |= DNU | NO_GAIN_VALUE;
   pr.rateDq = pdq;
   for (let i = 0; i < nints; i++) {
     const o = i * ngroups;
-    if (p.suppressOneGroup) {
-      let good = 0;
-      let at = -1;
-      for (let g = 0; g < ngroups; g++) if (pr.gdq[o + g] === 0) { good++; at = g; }
-      if (good === 1) pr.gdq[o + at] = DNU;
-    }
     let jump = false;
     let good = 0;
+    let at = -1;
+    let dnuSat = 0;
+    let sat = 0;
     for (let g = 0; g < ngroups; g++) {
       const q = pr.gdq[o + g];
+      if (q === 0) { good++; at = g; continue; }
       if (q & JUMP) jump = true;
-      if (q === 0) good++;
-      if (q & SAT) pr.data[o + g] = NaN;
+      if (q & (DNU | SAT)) dnuSat++;
+      if (q & SAT) { sat++; pr.data[o + g] = NaN; }
+    }
+    if (p.suppressOneGroup && good === 1) {
+      pr.gdq[o + at] = DNU;
+      good = 0;
+      dnuSat++;
     }
     pr.is0th[i] = !p.suppressOneGroup && good === 1 && pr.gdq[o] === 0 ? 1 : 0;
     pr.intDq[i] = pdq | (jump ? JUMP : 0);
     if (jump) pr.rateDq |= JUMP;
-    pr.intSat[i] = 0;
-    for (let g = 0; g < ngroups; g++) if (pr.gdq[o + g] & SAT) pr.intSat[i] = 1;
+    pr.intSat[i] = sat > 0 ? 1 : 0;
+    pr.intDnuSat[i] = dnuSat;
+    pr.intSatN[i] = sat;
     pr.intSlope[i] = 0; pr.intVarP[i] = 0; pr.intVarR[i] = 0; pr.intErr[i] = 0;
   }
   pr.rateSlope = 0; pr.rateVarP = 0; pr.rateVarR = 0; pr.rateErr = 0; pr.invvarESum = 0;
 }
 
-function fitPixel(pr: PixelRamp & { dark: number }, p: RampParams): void {
+function fitPixel(pr: Pix, p: RampParams): void {
   preparePixel(pr, p);
   const med = medianRate(pr, p);
   pr.medianRate = (med > 0 ? med : 0) + pr.dark;
@@ -144,13 +156,8 @@ function fitPixel(pr: PixelRamp & { dark: number }, p: RampParams): void {
   let satCnt = 0;
   for (let i = 0; i < nints; i++) {
     const o = i * ngroups;
-    let dnuSat = 0;
-    let sat = 0;
-    for (let g = 0; g < ngroups; g++) {
-      const q = pr.gdq[o + g];
-      if (q & (DNU | SAT)) dnuSat++;
-      if (q & SAT) sat++;
-    }
+    const dnuSat = pr.intDnuSat[i];
+    const sat = pr.intSatN[i];
     if (pr.gdq[o] & SAT) {
       pr.intDq[i] |= DNU | SAT;
       pr.nseg = 0;
