@@ -10,7 +10,7 @@ import type { PipelineDefinition, StepDefinition } from '../stpipe/types.ts';
 import { WebbError } from '../errors/index.ts';
 import { DataModel } from '../datamodels/model.node.ts';
 import type { Meta } from '../datamodels/meta.ts';
-import type { Engine, EngineEvent } from './engine.node.ts';
+import type { Engine, EngineEvent, EngineRunResult } from './engine.node.ts';
 import { choosePipeline } from './plan.ts';
 import type { StepView } from './types.ts';
 
@@ -58,6 +58,20 @@ function normalise(e: unknown): EngineEvent | undefined {
   return undefined;
 }
 
+interface RunProvenance {
+  readonly context?: string;
+  readonly software?: { readonly name: string; readonly version: string };
+  readonly steps?: ReadonlyArray<{ readonly step: string; readonly status: string; readonly durationMs: number; readonly references: Readonly<Record<string, string>> }>;
+}
+
+/** The runner's provenance as plain data for the run record (step alias -> references, status, duration). */
+function provenanceOf(p: RunProvenance | undefined, alone: string | undefined, alias: string | undefined): Pick<EngineRunResult, 'context' | 'steps' | 'versions'> {
+  if (!p) return {};
+  const steps: Record<string, { status: string; durationMs: number; references: Record<string, string> }> = {};
+  for (const s of p.steps ?? []) steps[alone && s.step === alone && alias ? alias : s.step] = { status: s.status, durationMs: s.durationMs, references: { ...s.references } };
+  return { context: p.context, steps, versions: p.software ? { [p.software.name]: p.software.version } : undefined };
+}
+
 export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, stepsUrl: string | undefined): Promise<Engine> {
   const runner = (await import(runnerUrl)) as Record<string, unknown>;
   const pipelines = byName<PipelineDefinition>(((await import(pipelinesUrl)) as Record<string, unknown>).PIPELINES);
@@ -91,9 +105,9 @@ export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, steps
         if (!def) throw new WebbError('not-found', `no pipeline ${req.pipeline}`);
         result = await runPipeline(def, req.input, opts);
       }
-      const r = (result ?? {}) as { outputs?: unknown; files?: unknown };
+      const r = (result ?? {}) as { outputs?: unknown; files?: unknown; provenance?: RunProvenance };
       const outputs = Array.isArray(r.outputs) ? r.outputs : Array.isArray(r.files) ? r.files : [];
-      return { outputs: outputs.filter((x): x is string => typeof x === 'string') };
+      return { outputs: outputs.filter((x): x is string => typeof x === 'string'), ...provenanceOf(r.provenance, alone, req.step) };
     },
   };
 }

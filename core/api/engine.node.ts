@@ -40,9 +40,17 @@ export interface EngineRunRequest {
   readonly onEvent: (e: EngineEvent) => void;
 }
 
+/** What a run produced; `context` and `steps` are the runner's provenance (CRDS context, per step alias: references and duration). */
+export interface EngineRunResult {
+  readonly outputs: readonly string[];
+  readonly versions?: Readonly<Record<string, string>>;
+  readonly context?: string;
+  readonly steps?: Readonly<Record<string, { readonly status: string; readonly durationMs: number; readonly references: Readonly<Record<string, string>> }>>;
+}
+
 export interface Engine {
   plan(file: string, header: { stage: string; expType: string | null; tso: boolean }, pipeline?: string): Promise<EnginePlan>;
-  run(req: EngineRunRequest): Promise<{ outputs: readonly string[]; versions?: Readonly<Record<string, string>> }>;
+  run(req: EngineRunRequest): Promise<EngineRunResult>;
 }
 
 const here = (rel: string): URL => new URL(rel, import.meta.url);

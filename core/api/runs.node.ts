@@ -82,6 +82,13 @@ export class RunService {
         if (record.outliers.applied.length === 0) this.log(a, 'info', null, 'no white-light curve written: the outlier marks changed nothing');
       }
       record.versions = { ...record.versions, ...(r.versions ?? {}) };
+      if (r.context) record.context = r.context;
+      for (const s of a.steps) {
+        const p = r.steps?.[s.name];
+        if (!p) continue;
+        if (Object.keys(s.references).length === 0) s.references = p.references;
+        s.durationMs ??= p.durationMs;
+      }
       record.state = 'finished';
       for (const s of a.steps) if (s.state === 'pending') s.state = 'skipped';
       this.emitProgress(a, null, 1, 1, null, 1);

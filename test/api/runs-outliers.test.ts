@@ -72,6 +72,10 @@ describe.skipIf(!HAVE_SHARED)('tso3 run honours the project outlier marks', () =
     expect(rec.runId).toBe(runId);
     expect(rec.error).toBeNull();
     expect(rec.state).toBe('finished');
+    // Provenance from the runner (across the worker boundary): context and per-step references.
+    expect(rec.context).toBe('jwst_golden_0001.pmap');
+    expect(rec.steps.find((s) => s.name === 'extract_1d')?.references.extract1d).toMatch(/ref_extract1d_lrs\.json$/);
+    expect(rec.steps.find((s) => s.name === 'white_light')?.state).toBe('complete');
     const whtlt = rec.outputs.find((o) => o.endsWith(WHTLT));
     expect(whtlt).toBeDefined();
     expect(rec.outliers?.integrations).toEqual([2, 5]);
