@@ -8,6 +8,11 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
   const t = computed(() => (store.curve ? timeAxis(store.curve.timeMjdUtc, store.curve.timeBjdTdb, store.axis) : []));
   const norm = computed(() => (store.curve ? normalise(store.curve.flux, excluded.value) : []));
   const binned = computed(() => binSeries(t.value, norm.value, store.binSize, excluded.value));
+  /** Enough decimals for ~5 distinct tick labels over the time span (days can span 1e-4). */
+  const decimals = computed(() => {
+    const span = t.value.length > 1 ? Math.abs(t.value[t.value.length - 1] - t.value[0]) : 1;
+    return Math.min(8, Math.max(0, Math.ceil(-Math.log10((span || 1) / 5))));
+  });
   const axisName = computed(() => ({ mjd: 'MJD UTC (d)', bjd: 'BJD TDB (d)', hours: 'hours from mid-time' })[store.axis]);
   const whiteOption = computed(() => ({
     animation: false,
@@ -16,7 +21,7 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
     brush: { xAxisIndex: 0 },
     dataZoom: [{ type: 'inside' }, { type: 'slider' }],
     grid: { left: 64, right: 40, top: 40, bottom: 80 },
-    xAxis: { type: 'value', name: axisName.value, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => (store.axis === 'hours' ? v.toFixed(2) : v.toFixed(4)) } },
+    xAxis: { type: 'value', name: axisName.value, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => v.toFixed(decimals.value) } },
     yAxis: { type: 'value', name: 'normalised flux', scale: true },
     series: [
       { name: 'integrations', type: 'scatter', symbolSize: 6, data: t.value.map((x, i) => [x, norm.value[i]]).filter((_, i) => !excluded.value.has(i)) },
