@@ -28,10 +28,13 @@ function electronBinary() {
 const demoDir = process.env.WEBBDESK_DEMO_DIR ?? path.join(root, 'demo');
 const node = (args, opts = {}) => spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, ...opts }).status ?? 1;
 
-// The demo is simulated once; delete the folder (or set WEBBDESK_FRESH_DEMO=1) to make it again.
-const hasDemo = existsSync(demoDir) && readdirSync(demoDir).some((f) => f.endsWith('.fits'));
+// The demo is simulated and reduced (Detector1 -> Spec2 -> Tso3) once; a
+// finished demo has its white-light curve. Delete the folder (or set
+// WEBBDESK_FRESH_DEMO=1) to make it again.
+const hasDemo = existsSync(demoDir) && readdirSync(demoDir).some((f) => f.endsWith('_whtlt.ecsv'));
 if (!hasDemo || process.env.WEBBDESK_FRESH_DEMO) {
-  const s = node([cli, 'demo', '--no-run', demoDir]);
+  console.log(`webbdesk: simulating the demo project into ${demoDir} and reducing it (a few minutes, once) ...`);
+  const s = node([cli, 'demo', demoDir]);
   if (s !== 0) process.exit(s);
 }
 if (!existsSync(path.join(root, 'dist', 'renderer', 'index.html'))) {
