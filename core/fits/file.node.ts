@@ -13,7 +13,7 @@ import { BLOCK_LENGTH } from './card.ts';
 import { verifyChecksum, type ChecksumStatus } from './checksum.ts';
 import { checkFitsSignature, describeHdu, type HduInfo } from './hdu.ts';
 import { findHeaderEnd, parseHeader } from './header.ts';
-import { decodeImageOwned, imageLayout, planeRange, type Swapper } from './image.ts';
+import { decodeImageOwned, elementBytes, imageLayout, planeRange, type Swapper } from './image.ts';
 
 /** Byte source with positioned reads. */
 interface Source {
@@ -177,6 +177,24 @@ export class FitsFile {
     const r = planeRange(layout, leading, h.header.where);
     const buf = await this.readAt(h.dataOffset + r.byteOffset, r.byteLength);
     return decodeImageOwned(layout, buf, r.shape, nativeSwap);
+  }
+
+  /**
+   * Rows [y0, y1) of the 2-D plane `a[leading...]` (leading fixes every axis
+   * but the last two), shape [y1 - y0, nx]: one positioned read of those rows only.
+   */
+  async readRows(i: number, leading: readonly number[], y0: number, y1: number): Promise<NDArray> {
+    const h = this.imageHdu(i);
+    const layout = imageLayout(h.header);
+    const r = planeRange(layout, leading, h.header.where);
+    if (r.shape.length !== 2) throw new FitsError('bad-index', `readRows: ${leading.length} leading indices leave a ${r.shape.length}-d array, need 2-d (shape [${layout.shape.join(', ')}])`, h.header.where);
+    const [ny, nx] = r.shape as [number, number];
+    if (!Number.isInteger(y0) || !Number.isInteger(y1) || y0 < 0 || y1 > ny || y1 < y0) {
+      throw new FitsError('bad-index', `readRows: rows [${y0}, ${y1}) out of range for ${ny} rows`, h.header.where);
+    }
+    const rowBytes = nx * elementBytes(layout);
+    const buf = await this.readAt(h.dataOffset + r.byteOffset + y0 * rowBytes, (y1 - y0) * rowBytes);
+    return decodeImageOwned(layout, buf, [y1 - y0, nx], nativeSwap);
   }
 
   async readTable(i: number): Promise<FitsTable> {

@@ -4,3 +4,4 @@
  */
 export { FitsFile, nativeSwap, type ReadStats } from './file.node.ts';
 export { FitsWriter, writeFits, planeBytes } from './writer.node.ts';
+export { FitsRandomWriter, type RandomHdu, type ImageLayoutSpec } from './random-writer.node.ts';
