@@ -65,6 +65,27 @@ describe('FitsRandomWriter', () => {
     }
   });
 
+  it('close(final) rewrites headers in place (same length) and appends trailing HDUs: equal to writeFits of the final layout', async () => {
+    const final = specs();
+    final[0] = { header: new Header().add('TELESCOP', 'JWST', 'telescope').add('PRCRAYS', 0.125, 'rays') };
+    final[1]!.header.set('BUNIT', 'DN/s');
+    const tail: HduSpec = { header: new Header().add('EXTNAME', 'ASDF'), image: ndarray(Uint8Array.from([1, 2, 3]), [3]) };
+    const whole = path.join(dir, 'final-whole.fits');
+    await writeFits(whole, [...final, tail]);
+    const file = path.join(dir, 'final.fits');
+    const s = specs();
+    s[0] = { header: new Header().add('TELESCOP', 'JWST', 'telescope').add('PRCRAYS', 99.5, 'rays') };
+    const toLayout = (h: HduSpec) => (h.image ? { image: { header: h.header, dtype: h.image.dtype, shape: h.image.shape } } : { spec: h });
+    const w = await FitsRandomWriter.create(file, s.map(toLayout));
+    for (let i = 0; i < 3; i++) {
+      for (let g = 0; g < 4; g++) await w.writeRows(1, [i, g], 0, rowsOf(ramp, i * 4 + g, 0, 7));
+      await w.writeRows(2, [i], 0, rowsOf(cube, i, 0, 7));
+      await w.writeRows(4, [i], 0, rowsOf(dq, i, 0, 7));
+    }
+    await w.close([...final.map(toLayout), { spec: tail }]);
+    expect(Buffer.compare(readFileSync(file), readFileSync(whole))).toBe(0);
+  });
+
   it('abort leaves no file; bad rows are refused', async () => {
     const file = path.join(dir, 'aborted.fits');
     const s = specs();

@@ -41,10 +41,19 @@ interface Slot {
   sum: number;
 }
 
+/** Where a complete HDU was laid down (to rewrite it in place at close). */
+interface Placed {
+  pos: number;
+  length: number;
+}
+
 export class FitsRandomWriter {
   private fh: FileHandle | undefined;
 
-  private constructor(readonly path: string, private readonly tmp: string, fh: FileHandle, private readonly slots: ReadonlyMap<number, Slot>, private readonly checksum: boolean) {
+  private constructor(
+    readonly path: string, private readonly tmp: string, fh: FileHandle, private readonly slots: ReadonlyMap<number, Slot>,
+    private readonly placed: ReadonlyMap<number, Placed>, private end: number, private readonly checksum: boolean,
+  ) {
     this.fh = fh;
   }
 
@@ -63,12 +72,14 @@ export class FitsRandomWriter {
       throw new FitsError('io', `cannot create a temporary file in ${path.dirname(file)}: ${(e as Error).message}`, { file }, { cause: e });
     }
     const slots = new Map<number, Slot>();
+    const placed = new Map<number, Placed>();
+    let pos = 0;
     try {
-      let pos = 0;
       for (const [index, h] of hdus.entries()) {
         if ('spec' in h) {
           const bytes = serializeHdu(h.spec, index, { checksum });
           await writeAll(fh, bytes, pos);
+          placed.set(index, { pos, length: bytes.length });
           pos += bytes.length;
           continue;
         }
@@ -87,7 +98,7 @@ export class FitsRandomWriter {
       await unlink(tmp).catch(() => undefined);
       throw e;
     }
-    return new FitsRandomWriter(file, tmp, fh, slots, checksum);
+    return new FitsRandomWriter(file, tmp, fh, slots, placed, pos, checksum);
   }
 
   private handle(): FileHandle {
@@ -128,10 +139,17 @@ export class FitsRandomWriter {
     if (this.checksum) s.sum = addOnes(s.sum, segmentSum(bytes, off));
   }
 
-  /** Finish: final CHECKSUM/DATASUM headers, flush, close, rename into place. */
-  async close(): Promise<void> {
+  /**
+   * Finish: final CHECKSUM/DATASUM headers, flush, close, rename into place.
+   * `final` (optional) is the layout again with its last values: every laid
+   * HDU is rewritten in place (same kind and same byte length required:
+   * e.g. a keyword's value known only at the end) and HDUs beyond the laid
+   * ones are appended (e.g. an ASDF extension made from the final meta).
+   */
+  async close(final?: readonly RandomHdu[]): Promise<void> {
     const fh = this.handle();
     try {
+      if (final) await this.rewrite(fh, final);
       if (this.checksum) {
         for (const s of this.slots.values()) {
           const bytes = applyChecksum(s.header, s.sum);
@@ -146,6 +164,33 @@ export class FitsRandomWriter {
     } catch (e) {
       await this.abort();
       throw e;
+    }
+  }
+
+  private async rewrite(fh: FileHandle, final: readonly RandomHdu[]): Promise<void> {
+    const laid = this.slots.size + this.placed.size;
+    if (final.length < laid) throw new FitsError('writer-state', `the final layout has ${final.length} HDUs, ${laid} were laid down`, { file: this.path });
+    for (const [index, h] of final.entries()) {
+      const where = { file: this.path, hdu: index };
+      const slot = this.slots.get(index);
+      const at = this.placed.get(index);
+      if (slot) {
+        if (!('image' in h) || h.image.dtype !== slot.dtype || h.image.shape.join() !== slot.shape.join()) throw new FitsError('writer-state', 'the final HDU is not the image laid down here', where);
+        const header = prepareImageHdu(h.image.header, index, slot.dtype, slot.shape, this.checksum);
+        if (formatHeader(header).length !== slot.headerLength) throw new FitsError('writer-state', 'the final image header has another length than the one laid down', where);
+        slot.header = header;
+        if (!this.checksum) await writeAll(fh, formatHeader(header), slot.headerPos);
+      } else if (at) {
+        if (!('spec' in h)) throw new FitsError('writer-state', 'the final HDU is an image placeholder where a complete HDU was laid down', where);
+        const bytes = serializeHdu(h.spec, index, { checksum: this.checksum });
+        if (bytes.length !== at.length) throw new FitsError('writer-state', `the final HDU takes ${bytes.length} bytes, ${at.length} were laid down`, where);
+        await writeAll(fh, bytes, at.pos);
+      } else {
+        if (!('spec' in h)) throw new FitsError('writer-state', 'an appended HDU must be complete', where);
+        const bytes = serializeHdu(h.spec, index, { checksum: this.checksum });
+        await writeAll(fh, bytes, this.end);
+        this.end += bytes.length;
+      }
     }
   }
 
