@@ -20,7 +20,7 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
     toolbox: { feature: { dataZoom: {}, brush: { type: ['lineX', 'clear'] } } },
     brush: { xAxisIndex: 0 },
     dataZoom: [{ type: 'inside' }, { type: 'slider' }],
-    grid: { left: 64, right: 40, top: 40, bottom: 80 },
+    grid: { left: 64, right: 40, top: 40, bottom: 92 },
     xAxis: { type: 'value', name: axisName.value, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => v.toFixed(decimals.value) } },
     yAxis: { type: 'value', name: 'normalised flux', scale: true },
     series: [
