@@ -26,6 +26,8 @@ export interface LocalClosure {
   readonly missingMappings: readonly string[];
   /** Reference name -> where it is named. */
   readonly references: ReadonlyMap<string, RefNeed>;
+  /** rmap name -> the instrument and reftype its header declares (names need not follow the usual pattern). */
+  readonly rmapKinds: ReadonlyMap<string, { readonly instrument?: string; readonly reftype?: string }>;
 }
 
 /** The closure of a context from the local mappings (no network). */
@@ -33,6 +35,7 @@ export function localClosure(config: CrdsConfig, context: string): LocalClosure 
   const seen = new Set<string>();
   const missing: string[] = [];
   const refs = new Map<string, RefNeed>();
+  const rmapKinds = new Map<string, { instrument?: string; reftype?: string }>();
   const stack = [context];
   while (stack.length) {
     const name = stack.pop()!;
@@ -47,6 +50,7 @@ export function localClosure(config: CrdsConfig, context: string): LocalClosure 
     if (name.endsWith('.rmap')) {
       const instrument = headerField(text, 'instrument')?.toLowerCase();
       const reftype = headerField(text, 'filekind')?.toLowerCase();
+      rmapKinds.set(name, { instrument, reftype });
       for (const r of referenceNamesOf(text)) if (!refs.has(r)) refs.set(r, { instrument, reftype, rmap: name });
     } else {
       for (const m of mappingNamesOf(text)) stack.push(m);
@@ -56,6 +60,7 @@ export function localClosure(config: CrdsConfig, context: string): LocalClosure 
     context,
     mappings: [...seen].filter((n) => !missing.includes(n)).sort(),
     missingMappings: missing.sort(),
+    rmapKinds,
     references: refs,
   };
 }
@@ -111,6 +116,7 @@ export function contextIndex(config: CrdsConfig): { closures: LocalClosure[]; ne
   };
   for (const c of closures) {
     for (const m of c.mappings) add(m, c.context);
+    for (const [m, kind] of c.rmapKinds) if (!refInfo.has(m)) refInfo.set(m, { ...kind, rmap: m });
     for (const [r, need] of c.references) {
       add(r, c.context);
       if (!refInfo.has(r)) refInfo.set(r, need);
