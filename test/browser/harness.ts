@@ -61,9 +61,14 @@ export function serve(project: string, env: Record<string, string>): Promise<Ser
   });
 }
 
-/** `webbdesk demo DIR --nints N --ngroups G` as a child process (simulate + detector1 -> spec2 -> tso3); rejects with its stderr. */
+/**
+ * `webbdesk demo DIR --nints N --ngroups G` as a child process (simulate +
+ * detector1 -> spec2 -> tso3); rejects with its stderr. A bright star (K=7)
+ * keeps the transit visible in so short an exposure (at the default K=9 the
+ * white-light scatter per integration is about the depth).
+ */
 export function runDemo(dir: string, nints: number, ngroups: number): Promise<string> {
-  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'webbdesk.js'), 'demo', dir, '--nints', String(nints), '--ngroups', String(ngroups)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [path.join(REPO_ROOT, 'bin', 'webbdesk.js'), 'demo', dir, '--nints', String(nints), '--ngroups', String(ngroups), '--kmag', '7'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => { out += String(d); });
   proc.stderr!.on('data', (d) => { out += String(d); });
