@@ -10,6 +10,7 @@ import { definePipeline, param, type StepProduct } from '../stpipe/index.ts';
 import { isModel, type JwstModel } from '../stpipe/model.ts';
 import { asModel, entry, runChain, scienceMember } from './flow.ts';
 import { detector1Applies, instrument } from './modes.ts';
+import { materializeRamp, streamDetector1 } from './stream/detector1-index.node.ts';
 
 const when = (alias: string) => (meta: Meta) => detector1Applies(alias, meta);
 
@@ -49,7 +50,11 @@ export const detector1 = definePipeline({
   steps: STEP_DEFS.map((a) => entry(STEPS, a, when(a))),
   products: ['ramp', 'rateints', 'rate'],
   async run(input, ctx) {
-    const science = scienceMember(input, 'calwebb_detector1');
+    const stub = scienceMember(input, 'calwebb_detector1');
+    // SCI above WEBBDESK_CHUNK_BYTES: by row blocks when every step that runs is row-local (stream/detector1.node.ts).
+    const streamed = await streamDetector1(ctx, detector1, stub, detector1RampSteps(stub.meta));
+    if (streamed) return streamed;
+    const science = await materializeRamp(stub);
     const ramp = await runChain(ctx, detector1, detector1RampSteps(science.meta), science);
     if (ctx.params.save_calibrated_ramp === true) await ctx.save(ramp, 'ramp');
     const [rate, rateints] = splitRampFit(await ctx.runStep('ramp_fit', ramp));

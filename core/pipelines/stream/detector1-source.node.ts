@@ -1,0 +1,175 @@
+/**
+ * Where the row blocks of an uncal ramp come from: a file-backed "ramp stub"
+ * (a RampModel whose meta, headers, tables, 2-D arrays and carried HDUs are
+ * loaded, and whose N-D arrays with the frame's rows (SCI, GROUPDQ, ZEROFRAME,
+ * ...) stay on disk and are read row block by row block with
+ * FitsFile.readRows), or an in-memory ramp (rows copied out). A stub is marked
+ * by a symbol property, which object spreads carry along.
+ */
+import { DTYPE_BYTES, allocData, ndarray, type DType, type NDArray } from '../../ndarray/index.ts';
+import { FitsFile } from '../../fits/index.node.ts';
+import type { HduSpec, Header } from '../../fits/index.ts';
+import { MODEL_SPECS } from '../../datamodels/models.ts';
+import { loadModel, metaSnapshot, readModelHeader } from '../../stpipe/model-io.node.ts';
+import type { JwstModel } from '../../stpipe/model.ts';
+import { cropRows, isRowArray, type RowRange } from './detector1-plan.ts';
+
+/** An array left on disk: attribute, HDU index, element type and shape (numpy order, last two axes ny, nx). */
+export interface LazyRows {
+  readonly attr: string;
+  readonly index: number;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+}
+
+export interface RampStreamInfo {
+  readonly path: string;
+  readonly arrays: readonly LazyRows[];
+}
+
+const RAMP_STREAM = Symbol.for('webbdesk.pipelines.stream.ramp');
+type Stubbed = JwstModel & { [RAMP_STREAM]?: RampStreamInfo };
+
+/** The stream description of a ramp stub, or undefined for an ordinary model. */
+export function rampStreamInfo(m: JwstModel): RampStreamInfo | undefined {
+  return (m as Stubbed)[RAMP_STREAM];
+}
+
+const extnameOf = (h: { extname?: string }): string => (h.extname ?? '').toUpperCase();
+
+/**
+ * Open an uncal/ramp file (RampModel) as a stub: everything loadModel
+ * loads, except the arrays of three or more axes ending in the SCI frame's
+ * (ny, nx), which stay on disk. Other products are loaded whole.
+ */
+export async function openStreamedRamp(path: string): Promise<JwstModel> {
+  const { type, meta } = await readModelHeader(path);
+  if (type !== 'RampModel') return loadModel(path);
+  const spec = MODEL_SPECS[type];
+  const file = await FitsFile.open(path);
+  try {
+    const sci = file.find('SCI');
+    const axes = (h: { header: Header }): number[] => {
+      const n = Number(h.header.get('NAXIS') ?? 0);
+      return Array.from({ length: n }, (_, k) => Number(h.header.get(`NAXIS${n - k}`)));
+    };
+    if (!sci || axes(sci).length !== 4) return loadModel(path);
+    const [ny, nx] = axes(sci).slice(2) as [number, number];
+    const headers: Record<string, Header> = {};
+    const model: Stubbed = { type, meta, arrays: {}, tables: {}, extras: [] as HduSpec[], source: path, headers, loadedMeta: metaSnapshot(meta) };
+    const lazy: LazyRows[] = [];
+    for (const h of file.hdus) {
+      const ext = extnameOf(h);
+      if (h.index === 0) { headers.PRIMARY = h.header.clone(); continue; }
+      const arr = spec.arrays.find((a) => a.extname === ext);
+      const tableAttr = Object.keys(spec.tables).find((k) => spec.tables[k] === ext);
+      const shape = axes(h);
+      if (arr && h.type === 'IMAGE' && shape.length > 0 && h.extver === 1) {
+        headers[ext] = h.header.clone();
+        if (shape.length >= 3 && shape[shape.length - 2] === ny && shape[shape.length - 1] === nx) {
+          const probe = await file.readRows(h.index, shape.slice(0, -2).map(() => 0), 0, 0);
+          lazy.push({ attr: arr.attr, index: h.index, dtype: probe.dtype, shape });
+        } else {
+          model.arrays[arr.attr] = await file.readImage(h.index);
+        }
+      } else if (tableAttr && h.type === 'BINTABLE' && h.extver === 1) {
+        model.tables[tableAttr] = await file.readTable(h.index);
+        headers[ext] = h.header.clone();
+      } else {
+        model.extras.push({ header: h.header.clone(), rawData: await file.readRawData(h.index) });
+      }
+    }
+    model[RAMP_STREAM] = { path, arrays: lazy };
+    return model;
+  } finally {
+    await file.close();
+  }
+}
+
+/** An ordinary model: a stub is loaded whole (its meta and tags kept); others are returned as they are. */
+export async function materializeRamp(m: JwstModel): Promise<JwstModel> {
+  const info = rampStreamInfo(m);
+  if (!info) return m;
+  const full = await loadModel(info.path);
+  const { [RAMP_STREAM]: _drop, ...rest } = m as Stubbed;
+  return { ...rest, arrays: { ...m.arrays, ...full.arrays } };
+}
+
+/** Shape of SCI (nints, ngroups, ny, nx) and its element type, stub or loaded; undefined without a 4-D SCI. */
+export function rampShape(m: JwstModel): { shape: readonly number[]; dtype: DType } | undefined {
+  const lazy = rampStreamInfo(m)?.arrays.find((a) => a.attr === 'data');
+  if (lazy) return lazy.shape.length === 4 ? { shape: lazy.shape, dtype: lazy.dtype } : undefined;
+  const d = m.arrays.data;
+  return d && d.shape.length === 4 ? { shape: d.shape, dtype: d.dtype } : undefined;
+}
+
+/** Reads the rows of every row array of a ramp. */
+export interface RowSource {
+  /** Row arrays by attribute, rows [r.start, r.stop) of every plane. */
+  read(r: RowRange): Promise<Record<string, NDArray>>;
+  close(): Promise<void>;
+}
+
+class FileRows implements RowSource {
+  constructor(private readonly file: FitsFile, private readonly arrays: readonly LazyRows[]) {}
+
+  async read(r: RowRange): Promise<Record<string, NDArray>> {
+    const out: Record<string, NDArray> = {};
+    for (const a of this.arrays) {
+      const lead = a.shape.slice(0, -2);
+      const nx = a.shape[a.shape.length - 1]!;
+      const planes = lead.reduce((p, k) => p * k, 1);
+      const rows = r.stop - r.start;
+      const data = allocData(a.dtype, planes * rows * nx) as unknown as { set(x: ArrayLike<unknown>, o: number): void };
+      const idx = lead.map(() => 0);
+      for (let p = 0; p < planes; p++) {
+        data.set((await this.file.readRows(a.index, idx, r.start, r.stop)).data as ArrayLike<unknown>, p * rows * nx);
+        for (let k = idx.length - 1; k >= 0; k--) { if (++idx[k]! < lead[k]!) break; idx[k] = 0; }
+      }
+      out[a.attr] = ndarray(data as never, [...lead, rows, nx]);
+    }
+    return out;
+  }
+
+  close(): Promise<void> {
+    return this.file.close();
+  }
+}
+
+class MemoryRows implements RowSource {
+  constructor(private readonly arrays: Readonly<Record<string, NDArray>>) {}
+  async read(r: RowRange): Promise<Record<string, NDArray>> {
+    return Object.fromEntries(Object.entries(this.arrays).map(([k, a]) => [k, cropRows(a, r.start, r.stop)]));
+  }
+  async close(): Promise<void> {}
+}
+
+/** The arrays of a loaded ramp that are cut by rows (last two axes ny, nx). */
+export function rowArraysOf(m: JwstModel, ny: number, nx: number): Record<string, NDArray> {
+  return Object.fromEntries(Object.entries(m.arrays).filter(([, a]) => isRowArray(a, ny, nx)));
+}
+
+/** A row reader for a stub (from its file, N-D arrays; its 2-D arrays are in memory) or a loaded ramp. */
+export async function rowSource(m: JwstModel, ny: number, nx: number): Promise<RowSource> {
+  const info = rampStreamInfo(m);
+  const mem = new MemoryRows(rowArraysOf(m, ny, nx));
+  if (!info) return mem;
+  const file = new FileRows(await FitsFile.open(info.path), info.arrays);
+  return {
+    read: async (r) => ({ ...(await mem.read(r)), ...(await file.read(r)) }),
+    close: () => file.close(),
+  };
+}
+
+/** The ramp without its row arrays and stream mark (what each block adds its rows to). */
+export function rampBase(m: JwstModel, ny: number, nx: number): JwstModel {
+  const { [RAMP_STREAM]: _drop, ...rest } = m as Stubbed;
+  return { ...rest, arrays: Object.fromEntries(Object.entries(m.arrays).filter(([, a]) => !isRowArray(a, ny, nx))) };
+}
+
+/** Bytes one row occupies summed over every row array (all planes), stub or loaded. */
+export function bytesPerRow(m: JwstModel, ny: number, nx: number): number {
+  const lazy = rampStreamInfo(m)?.arrays ?? [];
+  const fromLazy = lazy.reduce((n, a) => n + (a.shape.reduce((p, k) => p * k, 1) / ny) * DTYPE_BYTES[a.dtype], 0);
+  return fromLazy + Object.values(rowArraysOf(m, ny, nx)).reduce((n, a) => n + (a.data.length / ny) * DTYPE_BYTES[a.dtype], 0);
+}
