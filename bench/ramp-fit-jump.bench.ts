@@ -13,6 +13,7 @@
  * inflates wall time. Env: BENCH_NINTS to shrink, WEBBDESK_WORKERS for the pool size.
  * Run: npx tsx bench/ramp-fit-jump.bench.ts
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -98,7 +99,7 @@ async function writeRefs(dir: string): Promise<Record<string, string>> {
 }
 
 /** JumpStep.run then RampFitStep.run, as strun runs them (without saving files). */
-async function stepsOnce(sim: ReturnType<typeof simulate>, refs: Record<string, string>, pool?: KernelPool): Promise<{ wall: number; cpu: number }> {
+async function stepsOnce(sim: ReturnType<typeof simulate>, refs: Record<string, string>, pool?: KernelPool): Promise<{ wall: number; cpu: number; hash: string }> {
   const model: JwstModel = {
     type: 'RampModel', tables: {}, extras: [],
     meta: { exposure: { group_time: TG, frame_time: TG, nframes: 1, ngroups: NG, nints: NINTS }, subarray: { xstart: 1, ystart: 1, xsize: NX, ysize: NY } },
@@ -107,9 +108,17 @@ async function stepsOnce(sim: ReturnType<typeof simulate>, refs: Record<string, 
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const j = await jumpStep.run(model, fakeContext(defaults(jumpStep.spec), refs, pool));
-  await rampStep.run(j, fakeContext(defaults(rampStep.spec), refs, pool));
+  const [rate, rateints] = await rampStep.run(j, fakeContext(defaults(rampStep.spec), refs, pool));
   const c = process.cpuUsage(c0);
-  return { wall: (performance.now() - t0) / 1e3, cpu: (c.user + c.system) / 1e6 };
+  const arrays = [j.arrays.groupdq, j.arrays.pixeldq, ...[rate, rateints].flatMap((m) => ['data', 'dq', 'var_poisson', 'var_rnoise', 'err'].map((k) => m.arrays[k]))];
+  return { wall: (performance.now() - t0) / 1e3, cpu: (c.user + c.system) / 1e6, hash: hashArrays(arrays.map((a) => a.data as ArrayBufferView)) };
+}
+
+/** sha256 (first 16 hex digits) of the bytes of the arrays, in order: the bit-identity check of optimisations. */
+function hashArrays(arrays: ArrayBufferView[]): string {
+  const h = createHash('sha256');
+  for (const a of arrays) h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return h.digest('hex').slice(0, 16);
 }
 
 function readOnce(a: Float32Array): number {
@@ -130,41 +139,58 @@ async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
   const best = (xs: Array<{ jump: number; ramp: number }>): { jump: number; ramp: number } =>
     xs.reduce((a, b) => (a.jump + a.ramp <= b.jump + b.ramp ? a : b));
-  const inline: Array<Awaited<ReturnType<typeof once>>> = [];
-  for (let r = 0; r < rounds; r++) inline.push(await once(sim));
-  const size = defaultPoolSize();
-  const pool = createPool({ size });
-  const tStart = performance.now();
-  const probe = shareArray(new Float64Array(8));
-  await pool.runAll(Array.from({ length: size }, () => ({ kernel: 'test.sum', args: { a: probe, from: 0, to: 8 } }))); // start workers
-  const startup = (performance.now() - tStart) / 1e3;
-  const pooled: Array<Awaited<ReturnType<typeof once>>> = [];
-  for (let r = 0; r < rounds; r++) pooled.push(await once(sim, pool));
-  await pool.close();
-  const b1 = best(inline), bp = best(pooled);
-  const t1 = b1.jump + b1.ramp, tp = bp.jump + bp.ramp;
   const stcal = HAVE_SHARED ? JSON.parse(readFileSync(sharedPath('golden', 'ramp_fit_jump', 'bench_stcal.json'), 'utf8')).best_of_3 : { 1: { JumpStep_s: 2.231, RampFitStep_s: 2.14 } };
   const st = stcal['1'].JumpStep_s + stcal['1'].RampFitStep_s;
   const fmt = (s: number): string => `${s.toFixed(3)} s`;
-  console.log(`one read pass (sum of every sample): ${fmt(base)} = ${(N / base / 1e6).toFixed(0)} M samples/s`);
-  console.log(`1 worker (inline): jump ${fmt(b1.jump)} + ramp_fit ${fmt(b1.ramp)} = ${fmt(t1)}; ${(N / t1 / 1e6).toFixed(1)} M samples/s; ${(t1 / base).toFixed(1)}x the read pass`);
-  console.log(`${size} workers: jump ${fmt(bp.jump)} + ramp_fit ${fmt(bp.ramp)} = ${fmt(tp)}; ${(N / tp / 1e6).toFixed(1)} M samples/s; speed-up ${(t1 / tp).toFixed(2)}x (pool start-up ${fmt(startup)}, not included)`);
-  console.log(`stcal (1 core, best of 3): ${fmt(st)}; WebbDesk best ${fmt(Math.min(t1, tp))}: ${(st / Math.min(t1, tp)).toFixed(2)}x faster (goal >= 1.5x)`);
-  const cpu1 = Math.min(...inline.map((x) => x.cpu));
-  const cpuP = Math.min(...pooled.map((x) => x.cpu));
-  console.log(`CPU time (process.cpuUsage; a busy machine inflates wall times): inline ${fmt(cpu1)}, ${size} workers ${fmt(cpuP)}; stcal 1-core wall / WebbDesk inline CPU: ${(st / cpu1).toFixed(2)}x`);
+  const size = defaultPoolSize();
+  const probe = shareArray(new Float64Array(8));
+  // BENCH_STEPS_ONLY=1: only the whole-step timing (faster when profiling).
+  if (process.env.BENCH_STEPS_ONLY !== '1') {
+    const inline: Array<Awaited<ReturnType<typeof once>>> = [];
+    for (let r = 0; r < rounds; r++) inline.push(await once(sim));
+    const pool = createPool({ size });
+    const tStart = performance.now();
+    await pool.runAll(Array.from({ length: size }, () => ({ kernel: 'test.sum', args: { a: probe, from: 0, to: 8 } }))); // start workers
+    const startup = (performance.now() - tStart) / 1e3;
+    const pooled: Array<Awaited<ReturnType<typeof once>>> = [];
+    for (let r = 0; r < rounds; r++) pooled.push(await once(sim, pool));
+    await pool.close();
+    const b1 = best(inline), bp = best(pooled);
+    const t1 = b1.jump + b1.ramp, tp = bp.jump + bp.ramp;
+    console.log(`one read pass (sum of every sample): ${fmt(base)} = ${(N / base / 1e6).toFixed(0)} M samples/s`);
+    console.log(`1 worker (inline): jump ${fmt(b1.jump)} + ramp_fit ${fmt(b1.ramp)} = ${fmt(t1)}; ${(N / t1 / 1e6).toFixed(1)} M samples/s; ${(t1 / base).toFixed(1)}x the read pass`);
+    console.log(`${size} workers: jump ${fmt(bp.jump)} + ramp_fit ${fmt(bp.ramp)} = ${fmt(tp)}; ${(N / tp / 1e6).toFixed(1)} M samples/s; speed-up ${(t1 / tp).toFixed(2)}x (pool start-up ${fmt(startup)}, not included)`);
+    console.log(`stcal (1 core, best of 3): ${fmt(st)}; WebbDesk best ${fmt(Math.min(t1, tp))}: ${(st / Math.min(t1, tp)).toFixed(2)}x faster (goal >= 1.5x)`);
+    const cpu1 = Math.min(...inline.map((x) => x.cpu));
+    const cpuP = Math.min(...pooled.map((x) => x.cpu));
+    console.log(`CPU time (process.cpuUsage; a busy machine inflates wall times): inline ${fmt(cpu1)}, ${size} workers ${fmt(cpuP)}; stcal 1-core wall / WebbDesk inline CPU: ${(st / cpu1).toFixed(2)}x`);
+    console.log(`jump flags ${inline[0].flags} (stcal bench: 3753 on its own simulation); median rate ${inline[0].medRate.toFixed(2)} DN/s`);
+  }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'webbdesk-bench-'));
   try {
     const refs = await writeRefs(dir);
-    const steps: Array<{ wall: number; cpu: number }> = [];
+    const steps: Array<{ wall: number; cpu: number; hash: string }> = [];
     for (let r = 0; r < rounds; r++) steps.push(await stepsOnce(sim, refs));
     const sw = Math.min(...steps.map((x) => x.wall)), sc = Math.min(...steps.map((x) => x.cpu));
     console.log(`whole steps inline (JumpStep.run + RampFitStep.run, refs read, products built): wall ${fmt(sw)}, CPU ${fmt(sc)}; stcal ${fmt(st)} / WebbDesk: ${(st / sw).toFixed(2)}x by wall, ${(st / sc).toFixed(2)}x by CPU (goal >= 1.5x)`);
+    const stepsP: Array<{ wall: number; cpu: number; hash: string }> = [];
+    if (size > 1) {
+      const pool2 = createPool({ size });
+      await pool2.runAll(Array.from({ length: size }, () => ({ kernel: 'test.sum', args: { a: probe, from: 0, to: 8 } })));
+      try {
+        for (let r = 0; r < rounds; r++) stepsP.push(await stepsOnce(sim, refs, pool2));
+      } finally {
+        await pool2.close();
+      }
+      const pw = Math.min(...stepsP.map((x) => x.wall)), pc = Math.min(...stepsP.map((x) => x.cpu));
+      console.log(`whole steps on ${size} workers: wall ${fmt(pw)}, CPU ${fmt(pc)} (all threads); stcal ${fmt(st)} / WebbDesk: ${(st / pw).toFixed(2)}x by wall, ${(st / pc).toFixed(2)}x by CPU`);
+    }
+    const hashes = new Set([...steps, ...stepsP].map((x) => x.hash));
+    console.log(`output hash (GROUPDQ, PIXELDQ, rate and rateints SCI/DQ/VAR_POISSON/VAR_RNOISE/ERR): ${[...hashes].join(' ')}${hashes.size > 1 ? ' MISMATCH between runs' : ''}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  console.log(`jump flags ${inline[0].flags} (stcal bench: 3753 on its own simulation); median rate ${inline[0].medRate.toFixed(2)} DN/s`);
 }
 
 await main();
