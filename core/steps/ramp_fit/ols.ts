@@ -61,24 +61,25 @@ export function fitRampsRows(a: RampArrays, p: RampParams, row0: number, row1: n
   const plane = ny * nx;
   const KK = nints * ngroups;
   const pr = newPixelRamp(nints, ngroups);
-  const rowData = new Float64Array(nx * KK);
+  // float32 like SCI (exact); each pixel works on its own slice in place (scratch, rewritten every row).
+  const rowData = new Float32Array(nx * KK);
   const rowGdq = new Uint8Array(nx * KK);
+  const src = a.data;
+  const gdq = a.groupdq;
   const rnScale = Math.fround(1 / Math.sqrt(2 * p.nframes));
   for (let y = row0; y < row1; y++) {
     for (let k = 0; k < KK; k++) {
       const base = k * plane + y * nx;
-      for (let x = 0; x < nx; x++) {
-        rowData[x * KK + k] = a.data[base + x];
-        rowGdq[x * KK + k] = a.groupdq[base + x];
+      for (let x = 0, o = k; x < nx; x++, o += KK) {
+        rowData[o] = src[base + x];
+        rowGdq[o] = gdq[base + x];
       }
     }
     for (let x = 0; x < nx; x++) {
       const pix = y * nx + x;
       const off = x * KK;
-      for (let k = 0; k < KK; k++) {
-        pr.data[k] = rowData[off + k];
-        pr.gdq[k] = rowGdq[off + k];
-      }
+      pr.data = rowData.subarray(off, off + KK);
+      pr.gdq = rowGdq.subarray(off, off + KK);
       const gain = a.gain[pix];
       pr.gain = gain;
       pr.rn = Math.fround(a.readnoise[pix] * Math.fround(gain * rnScale));
@@ -94,7 +95,7 @@ function newPixelRamp(nints: number, ngroups: number): Pix {
   return {
     dark: 0, intDnuSat: new Int32Array(nints), intSatN: new Int32Array(nints),
     nints, ngroups,
-    data: new Float64Array(nints * ngroups), gdq: new Uint8Array(nints * ngroups),
+    data: new Float32Array(nints * ngroups), gdq: new Uint8Array(nints * ngroups),
     gain: 0, rn: 0, pixeldq: 0, medianRate: 0, is0th: new Uint8Array(nints), intSat: new Uint8Array(nints),
     segStart: new Int32Array(ngroups), segLen: new Int32Array(ngroups), nseg: 0,
     intSlope: new Float64Array(nints), intDq: new Uint32Array(nints), intVarP: new Float64Array(nints),

@@ -12,8 +12,8 @@ const JUMP = 4;
 export interface PixelRamp {
   nints: number;
   ngroups: number;
-  /** [nints*ngroups] DN; NaN where SATURATED. */
-  data: Float64Array;
+  /** [nints*ngroups] DN (float32 as SCI); NaN where SATURATED. */
+  data: Float32Array;
   gdq: Uint8Array;
   gain: number;
   /** Per-read noise in electrons. */
