@@ -24,9 +24,13 @@ export function tagMember(model: JwstModel, tag: MemberTag): JwstModel {
   return { ...model, meta: { ...model.meta, asn } };
 }
 
-/** The member exptype of a model ('science' when untagged). */
+/**
+ * The member exptype of a model ('science' when untagged): the runner's
+ * association tag (model.asn, set when it loads an association's members)
+ * or the meta.asn tag of tagMember.
+ */
 export function memberExptype(model: JwstModel): string {
-  const v = getMeta(model.meta, 'asn.exptype');
+  const v = model.asn?.exptype ?? getMeta(model.meta, 'asn.exptype');
   return typeof v === 'string' ? v.toLowerCase() : 'science';
 }
 
