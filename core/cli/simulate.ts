@@ -1,5 +1,5 @@
 /**
- * `webbdesk simulate miri-ramp|miri-lrs-tso [options]`: simulated MIRI
+ * `webbdesk simulate miri-ramp|miri-lrs-tso|miri-lrs-fs [options]`: simulated MIRI
  * exposures with their truth and a matching CRDS reference set installed
  * under a local context (core/simulate).
  */
@@ -13,6 +13,10 @@ const USAGE = `usage:
   webbdesk simulate miri-lrs-tso [--out DIR] [--nints 200] [--ngroups 10] [--teff 5500] [--kmag 9]
                               [--depth 0.01 | --rp-rs 0.1] [--t-mid MJD] [--t14 DAYS] [--b 0] [--u1 0.1] [--u2 0.1]
                               [--seed S] [--jumps RATE] [--ra DEG] [--dec DEG] [--start ISO-UTC] [--crds-path DIR]
+  webbdesk simulate miri-lrs-fs [--out DIR] [--nod-offset 1.1] [--teff 5500] [--kmag 9] [--seed S]
+                              [--nints 2] [--ngroups 20] [--ra DEG] [--dec DEG] [--start ISO-UTC] [--crds-path DIR]
+      two nodded MIR_LRS-FIXEDSLIT _rate files (star at -/+ nod-offset arcsec along the slit),
+      for calwebb_spec2 with one as science and the other as background in an association.
 
 Writes the uncal, truth.json and truth.fits in DIR (default ./webbdesk-sim), and the reference
 files into DIR/crds_cache (or --crds-path) under the local context jwst_webbdesk_0001.pmap.
@@ -78,6 +82,14 @@ export const simulateCommand: Command = async (argv, io) => {
         ...common, teff: num(opts, 'teff'), kmag: num(opts, 'kmag'), depth: num(opts, 'depth'), rpRs: num(opts, 'rp-rs'), tMid: num(opts, 't-mid'),
         t14: num(opts, 't14'), b: num(opts, 'b'), u1: num(opts, 'u1'), u2: num(opts, 'u2'), ra: num(opts, 'ra'), dec: num(opts, 'dec'),
       });
+    } else if (kind === 'miri-lrs-fs') {
+      checkKnown(opts, [...COMMON, 'nod-offset', 'teff', 'kmag', 'ra', 'dec']);
+      const { simulateLrsFs } = await import('../simulate/lrs-fs.node.ts');
+      const f = await simulateLrsFs({ ...common, nodOffset: num(opts, 'nod-offset'), teff: num(opts, 'teff'), kmag: num(opts, 'kmag'), ra: num(opts, 'ra'), dec: num(opts, 'dec') });
+      io.stdout([`rate (nod A): ${f.rates[0]}`, `rate (nod B): ${f.rates[1]}`, `truth:      ${f.truthJson}`, `CRDS cache: ${f.crdsPath}`,
+        `context:    ${f.context} (${f.mappings.length} mappings)`, ...f.references.map((p) => `reference:  ${p}`),
+        `run:        asn_from_list nod A as science, nod B as background; CRDS_PATH=${f.crdsPath} CRDS_CONTEXT=${f.context} CRDS_MODE=local webbdesk strun calwebb_spec2 <asn>`, ''].join('\n'));
+      return 0;
     } else {
       io.stderr(`webbdesk simulate: unknown simulation '${kind}'\n${USAGE}`);
       return 2;
