@@ -27,25 +27,40 @@ function flagNeighbours(a: JumpArrays, row0: number, row1: number): void {
   const plane = ny * nx;
   const y0 = Math.max(0, row0 - 1);
   const y1 = Math.min(ny, row1 + 1);
-  const set = (idx: number): void => {
-    if ((a.gdqOut[idx] & (SAT | DNU)) === 0) a.gdqOut[idx] |= JUMP;
-  };
+  const nbr = a.nbr;
+  // The mask is almost all zero: skip it 4 bytes at a time where aligned.
+  const words = nbr.byteOffset % 4 === 0 ? new Uint32Array(nbr.buffer, nbr.byteOffset, nbr.length >> 2) : undefined;
   for (let k = 0; k < nints * ngroups; k++) {
     const lo = k * plane + y0 * nx;
     const hi = k * plane + y1 * nx;
-    for (let idx = lo; idx < hi; idx++) {
-      if (a.nbr[idx] === 0) continue;
-      const r = idx - k * plane;
-      const y = Math.floor(r / nx);
-      const x = r - y * nx;
-      if (y >= row0 && y < row1) {
-        if (x > 0) set(idx - 1);
-        if (x < nx - 1) set(idx + 1);
+    let idx = lo;
+    if (words) {
+      for (; idx < hi && (idx & 3) !== 0; idx++) if (nbr[idx] !== 0) flagAround(a, idx - k * plane, k * plane, row0, row1);
+      for (; idx + 4 <= hi; idx += 4) {
+        if (words[idx >> 2] === 0) continue;
+        for (let q = idx; q < idx + 4; q++) if (nbr[q] !== 0) flagAround(a, q - k * plane, k * plane, row0, row1);
       }
-      if (y - 1 >= row0 && y - 1 < row1) set(idx - nx);
-      if (y + 1 >= row0 && y + 1 < row1) set(idx + nx);
     }
+    for (; idx < hi; idx++) if (nbr[idx] !== 0) flagAround(a, idx - k * plane, k * plane, row0, row1);
   }
+}
+
+/** Flag the 4 neighbours (within rows [row0, row1), neither SATURATED nor DO_NOT_USE) of pixel r of the plane at `base`. */
+function flagAround(a: JumpArrays, r: number, base: number, row0: number, row1: number): void {
+  const nx = a.shape[3];
+  const y = Math.floor(r / nx);
+  const x = r - y * nx;
+  const idx = base + r;
+  const g = a.gdqOut;
+  const set = (q: number): void => {
+    if ((g[q] & (SAT | DNU)) === 0) g[q] |= JUMP;
+  };
+  if (y >= row0 && y < row1) {
+    if (x > 0) set(idx - 1);
+    if (x < nx - 1) set(idx + 1);
+  }
+  if (y - 1 >= row0 && y - 1 < row1) set(idx - nx);
+  if (y + 1 >= row0 && y + 1 < row1) set(idx + nx);
 }
 
 /** Flag n groups after each jump whose size (difference minus the pixel median, electrons) is at least e. */

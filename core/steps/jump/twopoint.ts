@@ -18,7 +18,7 @@
  *   for 4+, 3 and 2 usable differences.
  * Groups flagged SATURATED or DO_NOT_USE are never used.
  */
-import { nanMedianAt, nanMedianInPlace } from './median.ts';
+import { nanMedianAtF32, nanMedianInPlace } from './median.ts';
 import { clipPixel, sigclipScratch, type SigclipScratch } from './sigclip.ts';
 
 export const DNU = 1;
@@ -60,10 +60,10 @@ const f32 = Math.fround;
 
 /** Per-call buffers of the detection kernel (allocated once per row block, not per pixel). */
 interface RowBuffers {
-  /** Pixel-major first differences of one row: diffs[x*K + i*nd + g] (electrons, NaN = unusable). */
-  diffs: Float64Array;
+  /** Pixel-major first differences of one row: diffs[x*K + i*nd + g] (electrons, float32 values, NaN = unusable). */
+  diffs: Float32Array;
   /** Pixel-major packed usable differences (reordered by the median). */
-  usable: Float64Array;
+  usable: Float32Array;
   nUse: Int32Array;
   prev: Float64Array;
   /** 1 where the pixel has a JUMP_DET flag in the input GROUPDQ. */
@@ -80,7 +80,7 @@ interface RowBuffers {
 function rowBuffers(nints: number, nd: number, nx: number, sigclip: boolean): RowBuffers {
   const K = nints * nd;
   return {
-    diffs: new Float64Array(nx * K), usable: new Float64Array(nx * K), nUse: new Int32Array(nx), prev: new Float64Array(nx),
+    diffs: new Float32Array(nx * K), usable: new Float32Array(nx * K), nUse: new Int32Array(nx), prev: new Float64Array(nx),
     inJump: new Uint8Array(nx), gainRow: new Float64Array(nx), pix: new Float64Array(K), scratch: new Float64Array(K),
     abs: new Float64Array(K), ratio: new Float64Array(K), sc: sigclip ? sigclipScratch(nints, nd) : undefined,
   };
@@ -102,18 +102,22 @@ function gatherDiffs(a: JumpArrays, y: number, b: RowBuffers): void {
   inJump.fill(0);
   for (let x = 0; x < nx; x++) gainRow[x] = a.gain[y * nx + x];
   for (let i = 0; i < nints; i++) {
-    for (let g = 0; g < ngroups; g++) {
+    const base0 = i * ngroups * plane + y * nx;
+    for (let x = 0; x < nx; x++) {
+      const q = gdq[base0 + x];
+      if ((q & JUMP) !== 0) inJump[x] = 1;
+      prev[x] = (q & (DNU | SAT)) !== 0 ? NaN : f32(data[base0 + x] * gainRow[x]);
+    }
+    for (let g = 1; g < ngroups; g++) {
       const base = (i * ngroups + g) * plane + y * nx;
       const col = i * nd + g - 1;
-      for (let x = 0; x < nx; x++) {
+      for (let x = 0, o = col; x < nx; x++, o += K) {
         const q = gdq[base + x];
         if ((q & JUMP) !== 0) inJump[x] = 1;
         const e = (q & (DNU | SAT)) !== 0 ? NaN : f32(data[base + x] * gainRow[x]);
-        if (g > 0) {
-          const d = f32(e - prev[x]);
-          diffs[x * K + col] = d;
-          if (d === d) usable[x * K + nUse[x]++] = d;
-        }
+        const d = f32(e - prev[x]);
+        diffs[o] = d;
+        if (d === d) usable[x * K + nUse[x]++] = d;
         prev[x] = e;
       }
     }
@@ -136,7 +140,7 @@ export function detectJumpsRows(a: JumpArrays, p: TwoPointParams, row0: number, 
     for (let x = 0; x < nx; x++) {
       const pix = y * nx + x;
       const off = x * K;
-      const med = f32(nanMedianAt(b.usable, off, b.nUse[x]));
+      const med = f32(nanMedianAtF32(b.usable, off, b.nUse[x]));
       a.median[pix] = med;
       const rn = f32(a.readnoise[pix] * a.gain[pix]);
       const rn2 = f32(f32(rn * rn) / p.nframes);
@@ -168,13 +172,18 @@ function flag(a: JumpArrays, i: number, g: number, pix: number): void {
  * off + nints*nd)); jumps within the neighbour limits are marked for
  * neighbour flagging at once.
  */
-function singlePassAt(a: JumpArrays, p: TwoPointParams, diffs: Float64Array, off: number, med: number, sigma: number, pix: number): number {
+function singlePassAt(a: JumpArrays, p: TwoPointParams, diffs: Float32Array, off: number, med: number, sigma: number, pix: number): number {
   const [nints, ngroups, ny, nx] = a.shape;
   const nd = ngroups - 1;
   const K = nints * nd;
   const thr = p.rejectionThreshold;
+  // |d - med| below lim gives a float32 ratio below thr whatever the roundings (< 3 ulp of float32 apart):
+  // such differences skip the exact test. NaN (sigma or difference) falls through to it.
+  const lim = thr * sigma * (1 - 1e-6);
   let n = 0;
   for (let k = 0; k < K; k++) {
+    const dv = diffs[off + k] - med;
+    if (dv < lim && dv > -lim) continue;
     // A NaN (unusable) difference gives a NaN ratio, never above the threshold.
     const ratio = f32(Math.abs(f32(diffs[off + k] - med)) / sigma);
     if (!(ratio > thr)) continue;
