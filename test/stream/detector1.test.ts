@@ -95,7 +95,7 @@ describe.skipIf(!HAVE_SHARED)('calwebb_detector1 by row blocks', () => {
     const input = ref(UNCAL);
     const whole = await run(input, path.join(tmp, 'whole'), undefined);
     expect(whole.log.join('\n')).not.toMatch(/Streaming/);
-    const bytesPerRow = 4 * 15 * 72 * 2;
+    const bytesPerRow = 4 * 15 * 72 * 4; // working bytes: float32 SCI samples
     // 37 rows per block (12 blocks), from a stub whose planes stay on disk.
     const stub = await openStreamedRamp(input);
     expect(rampStreamInfo(stub)?.arrays.map((a) => a.attr)).toEqual(['data']);

@@ -6,7 +6,7 @@
  * FitsFile.readRows), or an in-memory ramp (rows copied out). A stub is marked
  * by a symbol property, which object spreads carry along.
  */
-import { DTYPE_BYTES, allocData, ndarray, type DType, type NDArray } from '../../ndarray/index.ts';
+import { allocData, ndarray, type DType, type NDArray } from '../../ndarray/index.ts';
 import { FitsFile } from '../../fits/index.node.ts';
 import type { HduSpec, Header } from '../../fits/index.ts';
 import { MODEL_SPECS } from '../../datamodels/models.ts';
@@ -167,9 +167,14 @@ export function rampBase(m: JwstModel, ny: number, nx: number): JwstModel {
   return { ...rest, arrays: Object.fromEntries(Object.entries(m.arrays).filter(([, a]) => !isRowArray(a, ny, nx))) };
 }
 
-/** Bytes one row occupies summed over every row array (all planes), stub or loaded. */
+/**
+ * Working bytes of one row while it is processed: every sample of the row
+ * arrays of three or more axes (SCI, GROUPDQ, ...) counted as float32, the
+ * type the steps compute in (a uint16 uncal takes twice its size once
+ * calibrated). Stub or loaded.
+ */
 export function bytesPerRow(m: JwstModel, ny: number, nx: number): number {
-  const lazy = rampStreamInfo(m)?.arrays ?? [];
-  const fromLazy = lazy.reduce((n, a) => n + (a.shape.reduce((p, k) => p * k, 1) / ny) * DTYPE_BYTES[a.dtype], 0);
-  return fromLazy + Object.values(rowArraysOf(m, ny, nx)).reduce((n, a) => n + (a.data.length / ny) * DTYPE_BYTES[a.dtype], 0);
+  const lazy = (rampStreamInfo(m)?.arrays ?? []).map((a) => a.shape);
+  const loaded = Object.values(rowArraysOf(m, ny, nx)).filter((a) => a.shape.length >= 3).map((a) => a.shape);
+  return [...lazy, ...loaded].reduce((n, shape) => n + (shape.reduce((p, k) => p * k, 1) / ny) * 4, 0);
 }

@@ -6,7 +6,9 @@
  * the same steps via ctx.runStep (same parameters, references, bookkeeping),
  * the halo is dropped and the core rows of the calibrated ramp and rateints
  * are written into their files in place (detector1-out.node.ts); the rate is
- * assembled in memory. Products equal the whole-exposure run.
+ * assembled in memory. Products equal the whole-exposure run. Core rows per
+ * block: WEBBDESK_CHUNK_BYTES over the row's working bytes (float32 samples
+ * of every 3+-D row array, detector1-source.node.ts bytesPerRow).
  *
  * Streamed only when every step that runs is row-local: group_scale,
  * dq_init, saturation, ipc, firstframe, lastframe, reset, linearity, rscd,
