@@ -1,6 +1,6 @@
 /**
  * Workstation performance:
- * 1. Event-loop lag (perf_hooks monitorEventLoopDelay) in the process that
+ * Event-loop lag (perf_hooks monitorEventLoopDelay) in the process that
  *    serves the UI while a run is going and a WebSocket client pulls image
  *    planes. The issue's bar: p99 < 50 ms. By default the REAL stpipe runner
  *    runs calwebb_detector1 on a simulated MIRI ramp (core/simulate, with its
@@ -11,9 +11,8 @@
  *    Env: WEBBDESK_BENCH_ENGINE=stand-in (the old stand-in engine instead),
  *    WEBBDESK_BENCH_MODES=worker,worker,inline (default), WEBBDESK_BENCH_RAMP=SUB256x2x20
  *    (subarray x nints x ngroups).
- * 2. In Chromium (if /usr/bin/chromium exists): time per stretch change on a
- *    2048 x 2048 float image after upload (bar: < 16 ms per frame).
- *    WEBBDESK_BENCH_SKIP_GL=1 skips it.
+ * The image viewer's stretch-change frame time in Chromium is measured by
+ * bench/image-stretch.bench.ts.
  * Run: npx tsx bench/serve-lag.bench.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,7 +30,6 @@ import { simulateMiriRamp } from '../core/simulate/miri-ramp.node.ts';
 import { makeDemoFixture } from '../test/api/fixtures.ts';
 import { fakeEngine } from '../test/api/fake-engine.ts';
 import { connectWs } from '../test/api/node-ws.ts';
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, ensureRendererBuilt } from '../test/browser/harness.ts';
 
 const BAR_MS = 50;
 const ms = (ns: number): string => (ns / 1e6).toFixed(2);
@@ -127,29 +125,4 @@ async function lagDuringRun(): Promise<void> {
   }
 }
 
-async function stretchInChromium(): Promise<void> {
-  if (!HAVE_CHROMIUM) {
-    console.log(`stretch: ${CHROMIUM} not found; skipped`);
-    return;
-  }
-  const out = await ensureRendererBuilt();
-  const dir = mkdtempSync(path.join(tmpdir(), 'webbdesk-gl-'));
-  const { chromium } = await import('playwright-core');
-  const svc = new WebbDeskService({ settingsFile: path.join(dir, 's.json') });
-  const srv = await startServer(svc, svc.events, { staticDir: out });
-  const ctx = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    await page.goto(`http://127.0.0.1:${srv.port}/bench.html?token=${srv.token}`);
-    await page.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title === 'done', undefined, { timeout: 120_000 });
-    const r = await page.evaluate(() => (globalThis as unknown as { benchResult: { uploadMs: number; medianMs: number; p95Ms: number; maxMs: number } }).benchResult);
-    console.log(`stretch: 2048x2048 float32, upload ${r.uploadMs.toFixed(1)} ms; per stretch change median ${r.medianMs.toFixed(2)} ms, p95 ${r.p95Ms.toFixed(2)} ms, max ${r.maxMs.toFixed(2)} ms (bar: < 16 ms; headless Chromium here renders WebGL in software: SwiftShader)`);
-  } finally {
-    await ctx.close();
-    await srv.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 await lagDuringRun();
-if (!process.env.WEBBDESK_BENCH_SKIP_GL) await stretchInChromium();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyStretch, limits, percentileSorted, sample, zscale } from './stretch.ts';
+import { applyStretch, limits, limitsFromSample, percentileSorted, sample, zscale } from './stretch.ts';
 
 describe('image stretch and limits', () => {
   it('percentile limits of 0..100 are the values themselves', () => {
@@ -7,6 +7,14 @@ describe('image stretch and limits', () => {
     expect(limits(data, 'percentile', 90)).toEqual([10, 90]);
     expect(limits(data, 'minmax')).toEqual([0, 100]);
     expect(percentileSorted(Float64Array.from([0, 10]), 25)).toBe(2.5);
+  });
+
+  it('limits from the cached sorted sample equal limits from the pixels (the viewer samples once per image)', () => {
+    const data = Float32Array.from({ length: 1001 }, (_, i) => (i * 7919) % 1001);
+    const s = sample(data);
+    expect(limitsFromSample(s, 'percentile', 90)).toEqual([100, 900]);
+    for (const m of ['minmax', 'percentile', 'zscale'] as const) expect(limitsFromSample(s, m)).toEqual(limits(data, m));
+    expect(limitsFromSample(new Float64Array(0), 'zscale')).toEqual([0, 1]);
   });
 
   it('NaN and infinities are left out of the sample', () => {

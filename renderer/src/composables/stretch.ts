@@ -57,9 +57,17 @@ export function zscale(sorted: Float64Array, contrast = 0.25): [number, number] 
   return [Math.max(sorted[0], median - center * s), Math.min(sorted[n - 1], median + center * s)];
 }
 
-/** Display limits for a mode. */
+/** Display limits for a mode (samples the image: one strided pass). */
 export function limits(data: ArrayLike<number>, mode: LimitMode, percentile = 99.5): [number, number] {
-  const s = sample(data);
+  return limitsFromSample(sample(data), mode, percentile);
+}
+
+/**
+ * Display limits for a mode from a sorted sample (`sample(data)`, computed once
+ * per image and cached by the viewer, so a limits-mode change never touches
+ * the pixels).
+ */
+export function limitsFromSample(s: Float64Array, mode: LimitMode, percentile = 99.5): [number, number] {
   if (!s.length) return [0, 1];
   if (mode === 'minmax') return [s[0], s[s.length - 1]];
   if (mode === 'zscale') return zscale(s);
