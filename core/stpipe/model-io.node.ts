@@ -16,6 +16,7 @@ import { Header, type FitsTable, type HduInfo, type HduSpec, type TableColumnSpe
 import type { NDArray } from '../ndarray/index.ts';
 import type { JwstModel, ModelPart } from './model.ts';
 import { asdfHduFor } from './model-io-asdf.ts';
+import { attachWcsFromExtras, gwcsForWrite } from '../wcs/asdf-write.ts';
 
 /** JSON of meta with bigints as strings: the snapshot compared to decide whether ASDF is stale. */
 export function metaSnapshot(meta: Meta): string {
@@ -133,6 +134,8 @@ export async function loadModel(path: string): Promise<JwstModel> {
     }
     if (slits.size > 0) model.parts = [...slits.keys()].sort((a, b) => a - b).map((v) => slits.get(v) as ModelPart);
     if (spectra.length > 0) model.parts = spectra;
+    // A gwcs at meta.wcs of the ASDF extension becomes the model's WCS (modelWcs); one we cannot read is carried as is.
+    attachWcsFromExtras(model, path);
     return model;
   } finally {
     await file.close();
@@ -215,7 +218,7 @@ function partHdus(model: JwstModel): HduSpec[] {
  * schema order (tables after the arrays; a CubeModel's INT_TIMES after DQ as
  * stdatamodels writes it), parts, extras (ASDF only when meta is unchanged).
  */
-export function modelToHdus(model: JwstModel): HduSpec[] {
+export function modelToHdus(model: JwstModel, opts: WriteModelOptions = {}): HduSpec[] {
   const primary = model.headers?.PRIMARY?.clone() ?? new Header();
   const arrays = orderedArrays(model);
   const arrayHdus = arrays.map(({ extname, a }) => ({ extname, spec: { header: extHeader(model, extname, 1), image: a } as HduSpec }));
@@ -232,13 +235,23 @@ export function modelToHdus(model: JwstModel): HduSpec[] {
   const isAsdf = (s: HduSpec): boolean => String(s.header.get('EXTNAME') ?? '').toUpperCase() === 'ASDF';
   specs.push(...model.extras.filter((s) => !isAsdf(s)));
   const carried = model.extras.find(isAsdf);
-  // stdatamodels always writes the ASDF extension last; a carried one is kept as is while meta is unchanged.
-  specs.push(fresh && carried ? carried : asdfHduFor(model.meta, carried));
+  // stdatamodels always writes the ASDF extension last; a carried one is kept as is while meta and the WCS are unchanged.
+  // The model's WCS (set by assign_wcs) goes to meta.wcs as a gwcs object; one we cannot write is left out with a
+  // warning, and then the carried tree is not reused either (its meta.wcs would be stale).
+  const wcs = gwcsForWrite(model);
+  if (wcs.warning) (opts.warn ?? ((m: string) => console.warn(`webbdesk: ${m}`)))(wcs.warning);
+  const meta = wcs.node ? ({ ...model.meta, wcs: wcs.node } as unknown as Meta) : model.meta;
+  specs.push(fresh && carried && !wcs.node && !wcs.warning ? carried : asdfHduFor(meta, wcs.warning ? undefined : carried));
   return specs;
 }
 
+export interface WriteModelOptions {
+  /** Where a non-fatal problem goes (default console.warn): e.g. a WCS that cannot be written as gwcs. */
+  warn?: (message: string) => void;
+}
+
 /** Write a model as a FITS file (atomically: temporary name, then rename). */
-export async function writeModel(path: string, model: JwstModel): Promise<void> {
+export async function writeModel(path: string, model: JwstModel, opts: WriteModelOptions = {}): Promise<void> {
   if (!MODEL_SPECS[model.type]) throw new ModelError('unknown-model', `cannot write a model of type ${String(model.type)}`, { file: path });
-  await writeFits(path, modelToHdus(model));
+  await writeFits(path, modelToHdus(model, opts));
 }

@@ -151,15 +151,15 @@ export function attachWcsFromExtras(model: JwstModel, file?: string): string | u
  * A WCS that cannot be written gives a warning instead of a node.
  */
 export function gwcsForWrite(model: JwstModel): { node?: Tagged; warning?: string } {
-  const w = modelWcs(model);
-  if (!w) return {};
-  const loaded = (model as Marked)[LOADED_KEY];
-  if (loaded !== undefined && loaded === JSON.stringify(w.toJSON())) return {};
   try {
+    const w = modelWcs(model);
+    if (!w) return {};
+    const loaded = (model as Marked)[LOADED_KEY];
+    if (loaded !== undefined && loaded === JSON.stringify(w.toJSON())) return {};
     const node = wcsToGwcs(w);
     serializeAsdfInFits({ meta: { wcs: node } }, new Map()); // would the ASDF writer take it?
     return { node };
   } catch (e) {
-    return { warning: `meta.wcs not written (the WCS stays usable in this session only): ${(e as Error).message}` };
+    return { warning: `meta.wcs not written (the output has no WCS; jwst and later WebbDesk runs will not see one): ${(e as Error).message}` };
   }
 }
