@@ -15,6 +15,7 @@ export interface AssociationLike {
   readonly asn_id?: string;
   readonly asn_type?: string;
   readonly asn_rule?: string;
+  readonly asn_pool?: string;
   readonly products: ReadonlyArray<{ readonly name: string; readonly members: ReadonlyArray<{ readonly expname: string; readonly exptype: string }> }>;
 }
 
@@ -52,6 +53,13 @@ async function readAsn(file: string): Promise<AssociationLike> {
 }
 
 function annotate(m: JwstModel, asnFile: string | undefined, a: AssociationLike, product: string, exptype: string): JwstModel {
+  // As jwst records association members: meta.asn.pool_name is the pool the
+  // association came from, meta.asn.table_name the association file's name
+  // (ASNPOOL/ASNTABLE; 'singleton' only for a file run on its own).
+  const recorded = { ...((m.meta.asn as Record<string, unknown> | undefined) ?? {}) } as Record<string, string>;
+  if (a.asn_pool !== undefined) recorded.pool_name = String(a.asn_pool);
+  if (asnFile) recorded.table_name = path.basename(asnFile);
+  m = { ...m, meta: { ...m.meta, asn: recorded } };
   return { ...m, asn: { exptype, productName: product, asnFile, asnType: a.asn_type, asnRule: a.asn_rule, ...(a.asn_id ? { asnId: a.asn_id } : {}) } };
 }
 

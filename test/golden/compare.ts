@@ -95,6 +95,10 @@ export function compareBookkeeping(actual: Header, expected: Header, failures: s
       failures.push(`${label} PRIMARY ${k}: ${String(actual.get(k))} (golden ${String(e)})`);
     }
   }
+  // The association a product came from (jwst: 'singleton' for a file run alone).
+  for (const k of ['ASNPOOL', 'ASNTABLE']) {
+    if (expected.has(k) && actual.get(k) !== expected.get(k)) failures.push(`${label} PRIMARY ${k}: ${String(actual.get(k))} (golden ${String(expected.get(k))})`);
+  }
   for (const c of actual.cards) {
     if (/^S_[A-Z0-9]+$/.test(c.keyword) && !expected.has(c.keyword)) failures.push(`${label} PRIMARY ${c.keyword}=${String(c.value)} not in the golden file`);
   }
