@@ -121,7 +121,9 @@ export async function runJump(inp: JumpInput, prm: JumpParams, opts: RunOpts = {
   }
   const shared = pool.size > 1;
   const sh = <T extends Float32Array | Uint8Array>(a: T): T => (shared ? shareArray(a) : a);
-  const gdqOut = sh(inp.groupdq.slice());
+  // One copy of GROUPDQ (straight into shared memory on the pool).
+  const gdqOut = shared ? new Uint8Array(new SharedArrayBuffer(inp.groupdq.length)) : new Uint8Array(inp.groupdq.length);
+  gdqOut.set(inp.groupdq);
   const arrays: JumpArrays = {
     shape: inp.shape, data: sh(inp.data), gdqIn: sh(inp.groupdq), gdqOut,
     nbr: shared ? new Uint8Array(new SharedArrayBuffer(gdqOut.length)) : new Uint8Array(gdqOut.length),
