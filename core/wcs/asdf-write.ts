@@ -119,7 +119,8 @@ type Marked = JwstModel & { [LOADED_KEY]?: string };
 /** Read the gwcs at meta.wcs of a carried ASDF HDU; undefined when absent. Throws AsdfError when it cannot be read. */
 export function wcsFromAsdfHdu(spec: HduSpec, file?: string): Wcs | undefined {
   const bytes = asdfCellBytes(spec);
-  if (!bytes) return undefined;
+  // Parsing the YAML costs ~60 ms for a jwst tree: skip it when no gwcs tag is there at all.
+  if (!bytes || !new TextDecoder('latin1').decode(bytes).includes('gwcs/wcs-')) return undefined;
   const f = parseAsdfInFits(bytes, file, { verifyChecksums: false });
   const node = (f.tree.meta as Record<string, unknown> | undefined)?.wcs;
   if (node === undefined || node === null) return undefined;
