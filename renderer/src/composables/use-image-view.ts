@@ -22,6 +22,9 @@ export function useImageView(canvas: Ref<HTMLCanvasElement | undefined>, store: 
   let fitted = true;
   let pending = 0;
   let resizeObs: ResizeObserver | undefined;
+  /** Last pointer position (CSS px in the canvas): the readout follows a new plane under a still cursor. */
+  let pointer: { x: number; y: number } | undefined;
+  const pickAtPointer = () => { if (gl && pointer) { const p = gl.pixelAt(view, pointer.x, pointer.y); store.pick(p.x, p.y); } };
 
   /** Draw now (benchmarks, SpectorJS capture). */
   const drawNow = () => { if (pending) cancelAnimationFrame(pending); pending = 0; gl?.draw(view); };
@@ -70,7 +73,7 @@ export function useImageView(canvas: Ref<HTMLCanvasElement | undefined>, store: 
     refit();
   };
   // A new plane (another integration or file): upload once; keep the zoom/pan unless nothing was shown yet.
-  watch(() => store.sci, () => { init(); const first = !uploaded; if (show()) { if (first || fitted) fit(); redraw(); } });
+  watch(() => store.sci, () => { init(); const first = !uploaded; if (show()) { if (first || fitted) fit(); redraw(); pickAtPointer(); } });
   watch(() => [store.limitMode, store.percentile] as const, () => { updateLimits(); redraw(); });
   watch(() => store.stretch, (s) => { view.stretch = s; redraw(); });
   watch(() => store.colormap, (c) => { gl?.setColormap(c); redraw(); });
@@ -84,8 +87,8 @@ export function useImageView(canvas: Ref<HTMLCanvasElement | undefined>, store: 
       redraw();
       return;
     }
-    const p = gl.pixelAt(view, e.offsetX, e.offsetY);
-    store.pick(p.x, p.y);
+    pointer = { x: e.offsetX, y: e.offsetY };
+    pickAtPointer();
   }
   function onWheel(e: WheelEvent) {
     e.preventDefault();
