@@ -4,22 +4,14 @@
  * post-processing kernels on a pool (or inline).
  */
 import { InlinePool } from '../../workers/inline.ts';
-import { rowBlocks, shareArray, type KernelPool, type KernelTask } from '../../workers/types.ts';
+import { rowBlocks, shareArray, type KernelTask } from '../../workers/types.ts';
+import { NO_GAIN_VALUE, type RampCube, type RunOpts } from '../ramp_fit/cube.ts';
 import { nanMedianInPlace } from './median.ts';
 import { DNU, JUMP, type JumpArrays, type TwoPointParams } from './twopoint.ts';
 import type { AfterJumpParams } from './postprocess.ts';
 
-export const NO_GAIN_VALUE = 1 << 19;
-
 /** Input arrays, C order: data/groupdq [nints, ngroups, ny, nx]; pixeldq/gain/readnoise [ny, nx]. */
-export interface JumpInput {
-  shape: readonly [number, number, number, number];
-  data: Float32Array;
-  groupdq: Uint8Array;
-  pixeldq: Uint32Array;
-  gain: Float32Array;
-  /** READNOISE reference values (CDS noise, DN). */
-  readnoise: Float32Array;
+export interface JumpInput extends RampCube {
   /** Seconds per group (TGROUP). */
   groupTime: number;
   nframes: number;
@@ -53,11 +45,6 @@ export interface JumpResult {
   mode: 'single-pass' | 'iterative' | 'sigma-clip' | 'skipped';
 }
 
-export interface RunOpts {
-  pool?: KernelPool;
-  signal?: AbortSignal;
-  progress?: (done: number, total: number) => void;
-}
 
 /** Groups whose every pixel is DO_NOT_USE, max over integrations, and their total. */
 function flaggedGroups(inp: JumpInput): { max: number; total: number } {

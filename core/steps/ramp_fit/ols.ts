@@ -15,11 +15,11 @@
  * integrations into the exposure (rate).
  */
 import { fillSegments, medianRate, type PixelRamp } from './segments.ts';
+import { NO_GAIN_VALUE, type RampCube } from './cube.ts';
 
 export const DNU = 1;
 export const SAT = 2;
 export const JUMP = 4;
-export const NO_GAIN_VALUE = 1 << 19;
 const LARGE_VARIANCE_THRESHOLD = 1e6;
 
 export interface RampParams {
@@ -38,14 +38,7 @@ export interface RateArrays {
   err: Float32Array;
 }
 
-export interface RampArrays {
-  shape: readonly [number, number, number, number];
-  data: Float32Array;
-  groupdq: Uint8Array;
-  pixeldq: Uint32Array;
-  gain: Float32Array;
-  /** READNOISE reference (CDS noise, DN). */
-  readnoise: Float32Array;
+export interface RampArrays extends RampCube {
   /** average_dark_current [ny, nx] added to the median rate of the Poisson variance (absent: 0). */
   darkCurrent?: Float32Array;
   rate: RateArrays;

@@ -3,17 +3,11 @@
  * runs the OLS kernel over row blocks on a pool (or inline).
  */
 import { InlinePool } from '../../workers/inline.ts';
-import { rowBlocks, shareArray, type KernelPool } from '../../workers/types.ts';
+import { rowBlocks, shareArray } from '../../workers/types.ts';
 import type { RampArrays, RampParams, RateArrays } from './ols.ts';
+import type { RampCube, RunOpts } from './cube.ts';
 
-export interface RampInput {
-  shape: readonly [number, number, number, number];
-  data: Float32Array;
-  groupdq: Uint8Array;
-  pixeldq: Uint32Array;
-  gain: Float32Array;
-  /** READNOISE reference values (CDS noise, DN). */
-  readnoise: Float32Array;
+export interface RampInput extends RampCube {
   /** average_dark_current [ny, nx] (DN/s) for the Poisson variance, when the RampModel has one. */
   darkCurrent?: Float32Array;
 }
@@ -36,7 +30,7 @@ function planes(n: number, shared: boolean): RateArrays {
 /** Fit all ramps; inputs are not modified. */
 export async function runRampFit(
   inp: RampInput, prm: RampParams,
-  opts: { pool?: KernelPool; signal?: AbortSignal; progress?: (done: number, total: number) => void } = {},
+  opts: RunOpts = {},
 ): Promise<RampResult> {
   const [nints, , ny, nx] = inp.shape;
   const pool = opts.pool ?? new InlinePool();
