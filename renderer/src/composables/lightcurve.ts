@@ -34,6 +34,13 @@ export function binSeries(t: readonly number[], f: readonly number[], size: numb
   return out;
 }
 
+/** Median of the values (mean of the two middle ones for an even count); NaN when empty. */
+export function median(a: readonly number[]): number {
+  const s = [...a].sort((p, q) => p - q);
+  const n = s.length;
+  return n === 0 ? NaN : n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
 /** Median absolute deviation of point-to-point differences / sqrt(2), scaled to sigma (1.4826). */
 export function madNoise(x: readonly number[]): number {
   const d = [];

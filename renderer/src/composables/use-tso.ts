@@ -1,7 +1,7 @@
 /** TSO view logic: time axis, normalisation, binning, outliers, MAD vs photon noise, exports (plain data for charts). */
 import { computed } from 'vue';
 import type { useTsoStore } from '../stores/tso.ts';
-import { binSeries, binnedLightCurves, madNoise, normalise, timeAxis, toCsv } from './lightcurve.ts';
+import { binSeries, binnedLightCurves, madNoise, median, normalise, timeAxis, toCsv } from './lightcurve.ts';
 
 export function useTso(store: ReturnType<typeof useTsoStore>) {
   const excluded = computed(() => new Set(store.outliers.map((i) => i - 1)));
@@ -60,7 +60,7 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
       if (!Number.isFinite(w[j])) continue;
       out.wave.push(w[j]);
       out.mad.push(madNoise(m) * 1e6);
-      out.photon.push(rel.length ? (rel.sort((a, b) => a - b)[rel.length >> 1]) * 1e6 : NaN);
+      out.photon.push(rel.length ? median(rel) * 1e6 : NaN);
     }
     return out;
   });
@@ -72,6 +72,11 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
       { name: 'photon noise (ERR)', type: 'line', showSymbol: false, data: noise.value.wave.map((x, i) => [x, noise.value!.photon[i]]) },
     ] : [],
   }));
-  const csv = () => toCsv({ integration: store.curve?.integration ?? [], time: t.value, flux_normalised: norm.value, outlier: norm.value.map((_, i) => (excluded.value.has(i) ? 1 : 0)) });
-  return { t, norm, whiteOption, spectralOption, noiseOption, integrationAt, csv, excluded };
+  /** The shown curves, one row per integration: white light, then each spectroscopic bin (normalised, no display offset). */
+  const csv = () => toCsv({
+    integration: store.curve?.integration ?? [], [`time_${store.axis}`]: t.value, flux_normalised: norm.value,
+    ...Object.fromEntries((spectral.value ?? []).map((c) => [`flux_${c.label.replace(/[^0-9A-Za-z.]+/g, '_')}`, c.flux])),
+    outlier: norm.value.map((_, i) => (excluded.value.has(i) ? 1 : 0)),
+  });
+  return { t, norm, spectral, noise, whiteOption, spectralOption, noiseOption, integrationAt, csv, excluded };
 }
