@@ -10,19 +10,18 @@
  * per integration and the ratio to a plain read of every SCI plane.
  * Run: npx tsx bench/detector1-memory.bench.ts   (env D1_BENCH_NINTS, D1_BENCH_NGROUPS, D1_BENCH_SKIP=ipc).
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FitsFile, FitsWriter } from '../core/fits/index.node.ts';
-import type { FitsTable } from '../core/fits/index.ts';
 import { ndarray } from '../core/ndarray/index.ts';
 import { PIPELINES } from '../core/pipelines/index.node.ts';
 import { openStreamedRamp } from '../core/pipelines/stream/detector1-index.node.ts';
 import { gaussian, mulberry32 } from '../core/random/index.ts';
 import { runPipeline } from '../core/stpipe/runner.node.ts';
 import { HAVE_SHARED, sharedPath } from '../test/shared.ts';
+import { crdsEnv, extendTimes, runChild } from './golden-case.ts';
 
 const here = fileURLToPath(import.meta.url);
 const CASE = 'detector1_miri/p01_slitlessprism_tso';
@@ -30,20 +29,6 @@ const ref = (f: string) => sharedPath('golden', CASE, f);
 const GOLD = ref('jw09002001011_03102_00001_mirimage_uncal.fits');
 const NINTS = Number(process.env.D1_BENCH_NINTS ?? 700);
 const NGROUPS = Number(process.env.D1_BENCH_NGROUPS ?? 50);
-
-/** INT_TIMES of n rows continuing the golden cadence. */
-function extendTimes(t: FitsTable, n: number): FitsTable {
-  return {
-    nrows: n,
-    columns: t.columns.map((c) => {
-      const src = c.data as Float64Array | Int32Array;
-      const out = new (src.constructor as new (k: number) => Float64Array | Int32Array)(n);
-      const step = t.nrows > 1 ? Number(src[1]) - Number(src[0]) : 0;
-      for (let i = 0; i < n; i++) out[i] = c.name.toLowerCase() === 'integration_number' ? i + 1 : Number(src[0]) + step * i;
-      return { ...c, data: out };
-    }),
-  };
-}
 
 /** Write the synthetic uncal: primary, SCI (nints, ngroups, 416, 72) uint16 streamed per integration, INT_TIMES. */
 async function synthesise(file: string): Promise<void> {
@@ -87,13 +72,6 @@ async function synthesise(file: string): Promise<void> {
 
 const vmHwm = (): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN) * 1024;
 
-function crdsEnv(dir: string): Record<string, string> {
-  const maps = path.join(dir, 'crds', 'mappings', 'jwst');
-  mkdirSync(maps, { recursive: true });
-  for (const m of readdirSync(ref('crds_context'))) copyFileSync(path.join(ref('crds_context'), m), path.join(maps, m));
-  return { CRDS_MODE: 'local', CRDS_PATH: path.join(dir, 'crds'), CRDS_CONTEXT: 'jwst_golden_0001.pmap', CRDS_SERVER_URL: 'https://crds.invalid' };
-}
-
 const CLI: Record<string, string> = {
   save_results: 'True',
   'steps.dq_init.override_mask': ref('ref_mask_slitlessprism.fits'),
@@ -116,7 +94,7 @@ async function childPipeline(file: string): Promise<void> {
   const t = performance.now();
   let blocks = '';
   const res = await runPipeline(PIPELINES.calwebb_detector1!, await openStreamedRamp(file), {
-    cliParams: CLI, outputDir: dir, crds: { env: crdsEnv(path.dirname(file)) }, env: { STPIPE_DISABLE_CRDS_STEPPARS: 'True' },
+    cliParams: CLI, outputDir: dir, crds: { env: crdsEnv(path.dirname(file), ref('crds_context')) }, env: { STPIPE_DISABLE_CRDS_STEPPARS: 'True' },
     logSink: (l) => { if (/Streaming \d+ rows/.test(l)) blocks = l.replace(/.*Streaming/, 'Streaming'); },
   });
   const ms = performance.now() - t;
@@ -135,12 +113,6 @@ async function childRead(file: string): Promise<void> {
   process.stdout.write(JSON.stringify({ ms: performance.now() - t, rss: vmHwm(), sum }));
 }
 
-function child(mode: string, file: string): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', here, `--${mode}`, file], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${mode} child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-}
-
 async function main(): Promise<void> {
   if (!HAVE_SHARED) { console.log('detector1-memory bench: /work/shared not available, skipped'); return; }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'webbdesk-d1mem-'));
@@ -151,8 +123,8 @@ async function main(): Promise<void> {
     const gib = statSync(file).size / 2 ** 30;
     console.log(`uncal ${NINTS} ints x ${NGROUPS} groups x 416 x 72 uint16: ${gib.toFixed(2)} GiB written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     t = performance.now();
-    const rd = child('read', file) as { ms: number; rss: number };
-    const p = child('pipeline', file) as { ms: number; rss: number; blocks: string; outputs: string[] };
+    const rd = runChild(here, 'read', file) as { ms: number; rss: number };
+    const p = runChild(here, 'pipeline', file) as { ms: number; rss: number; blocks: string; outputs: string[] };
     const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
     console.log(`plain read of every SCI plane: ${(rd.ms / 1000).toFixed(1)} s, peak RSS ${mib(rd.rss)}`);
     console.log(`calwebb_detector1${process.env.D1_BENCH_SKIP ? ` (skipped: ${process.env.D1_BENCH_SKIP})` : ''}: ${p.blocks}`);

@@ -10,8 +10,7 @@
  * Run: npx tsx bench/spec2-tso3.bench.ts   (env SPEC2_TSO3_BENCH_NINTS="250,500,1000";
  * WEBBDESK_CHUNK_BYTES to change the chunk budget, default 128 MiB).
  */
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,27 +21,13 @@ import { CubeSink } from '../core/pipelines/stream/sink.node.ts';
 import { chunkSource } from '../core/pipelines/stream/source.node.ts';
 import { loadModel, writeModel } from '../core/stpipe/model-io.node.ts';
 import { runPipeline } from '../core/stpipe/runner.node.ts';
-import type { FitsTable } from '../core/fits/index.ts';
 import { HAVE_SHARED, sharedPath } from '../test/shared.ts';
+import { crdsEnv, extendTimes, runChild } from './golden-case.ts';
 
 const here = fileURLToPath(import.meta.url);
 const CASE = 'lrs_spec2_tso3/p01_lrs_slitless_transit';
 const RATEINTS = 'jw09003003011_04101_00001-seg001_mirimage_rateints.fits';
 const ref = (f: string) => sharedPath('golden', CASE, f);
-
-/** INT_TIMES of n rows continuing the golden cadence (every time column advanced by the same step). */
-function extendTimes(t: FitsTable, n: number): FitsTable {
-  return {
-    nrows: n,
-    columns: t.columns.map((c) => {
-      const src = c.data as Float64Array | Int32Array;
-      const out = new (src.constructor as new (k: number) => Float64Array | Int32Array)(n);
-      const step = t.nrows > 1 ? Number(src[1]) - Number(src[0]) : 0;
-      for (let i = 0; i < n; i++) out[i] = c.name.toLowerCase() === 'integration_number' ? i + 1 : Number(src[0]) + step * i;
-      return { ...c, data: out };
-    }),
-  };
-}
 
 /** A rateints of n integrations: the golden planes repeated, written plane-stream through CubeSink. */
 async function synthesise(dir: string, n: number): Promise<string> {
@@ -63,19 +48,12 @@ async function synthesise(dir: string, n: number): Promise<string> {
   return file;
 }
 
-function crdsEnv(dir: string): Record<string, string> {
-  const maps = path.join(dir, 'crds', 'mappings', 'jwst');
-  mkdirSync(maps, { recursive: true });
-  for (const m of readdirSync(ref('crds_context'))) copyFileSync(path.join(ref('crds_context'), m), path.join(maps, m));
-  return { CRDS_MODE: 'local', CRDS_PATH: path.join(dir, 'crds'), CRDS_CONTEXT: 'jwst_golden_0001.pmap', CRDS_SERVER_URL: 'https://crds.invalid' };
-}
-
 const X1D = { 'steps.extract_1d.override_extract1d': ref('ref_extract1d_lrs.json'), 'steps.extract_1d.override_apcorr': 'N/A' };
 
 /** Child: spec2 + tso3 streamed on the file; prints {ms, rss}. */
 async function childPipeline(file: string): Promise<void> {
   const dir = path.dirname(file);
-  const opts = { outputDir: dir, crds: { env: crdsEnv(dir) }, env: { STPIPE_DISABLE_CRDS_STEPPARS: 'True' }, logSink: () => undefined };
+  const opts = { outputDir: dir, crds: { env: crdsEnv(dir, ref('crds_context')) }, env: { STPIPE_DISABLE_CRDS_STEPPARS: 'True' }, logSink: () => undefined };
   const t0 = performance.now();
   const s2 = await runPipeline(PIPELINES.calwebb_spec2!, await openStreamed(file), {
     ...opts,
@@ -104,12 +82,6 @@ async function childCopy(file: string): Promise<void> {
   console.log(JSON.stringify({ ms: performance.now() - t0, rss: process.resourceUsage().maxRSS * 1024 }));
 }
 
-function child(mode: string, file: string): Record<string, unknown> {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', here, `--${mode}`, file], { encoding: 'utf8', env: process.env, maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${mode} child failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, unknown>;
-}
-
 const MB = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 
 async function main(): Promise<void> {
@@ -121,8 +93,8 @@ async function main(): Promise<void> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'webbdesk-bench-s2t3-'));
     try {
       const file = await synthesise(dir, n);
-      const p = child('pipeline', file) as { spec2: number; tso3: number; rss: number; chunks: number; windows: number };
-      const c = child('copy', file) as { ms: number; rss: number };
+      const p = runChild(here, 'pipeline', file) as { spec2: number; tso3: number; rss: number; chunks: number; windows: number };
+      const c = runChild(here, 'copy', file) as { ms: number; rss: number };
       const total = (p.spec2 + p.tso3) / n;
       console.log([
         String(n).padStart(5), MB(statSync(file).size).padStart(8), (p.spec2 / n).toFixed(2).padStart(13), (p.tso3 / n).toFixed(2).padStart(12),
