@@ -2,8 +2,8 @@
 import type { ParamSpecs, Params, StepContext, StepDefinition, StepProduct } from '../../core/stpipe/types.ts';
 import type { JwstModel } from '../../core/stpipe/model.ts';
 
-/** Defaults from the spec, overridden by `params`; references by reftype ('N/A' or absent = not applicable). */
-export function testContext(spec: ParamSpecs, refs: Record<string, string>, params: Params = {}, logs: string[] = []): StepContext {
+/** Defaults from the spec, overridden by `params`; references by reftype ('N/A' or absent = not applicable); log lines pushed to `logs` as "<LEVEL> <message>". */
+export function testContext(spec: ParamSpecs, refs: Record<string, string>, params: Params = {}, logs: string[] = [], outputDir = '.'): StepContext {
   const resolved: Record<string, unknown> = {};
   for (const [k, s] of Object.entries(spec)) resolved[k] = s.default;
   Object.assign(resolved, params);
@@ -20,7 +20,7 @@ export function testContext(spec: ParamSpecs, refs: Record<string, string>, para
     },
     progress: () => undefined,
     signal: new AbortController().signal,
-    outputDir: '.',
+    outputDir,
   };
 }
 

@@ -7,6 +7,7 @@ import { ndarray } from '../../ndarray/index.ts';
 import { getMeta } from '../../datamodels/meta.ts';
 import type { JwstModel } from '../../stpipe/model.ts';
 import type { Params, StepContext } from '../../stpipe/types.ts';
+import { testContext } from '../../../test/detector1/context.ts';
 import { readEmiReference, step } from './index.node.ts';
 import { parseEmiReference, selectFrequencies } from './reference.ts';
 import { emiAmplitude, syntheticRamp } from './synthetic.ts';
@@ -34,19 +35,7 @@ function emiTree(): Record<string, unknown> {
   };
 }
 
-function ctxFor(refs: Record<string, string>, params: Params, logs: string[]): StepContext {
-  const resolved: Record<string, unknown> = {};
-  for (const [k, s] of Object.entries(step.spec)) resolved[k] = s.default;
-  Object.assign(resolved, params);
-  return {
-    params: resolved,
-    async reference(t) { const p = refs[t]; return p ? { kind: 'file', path: p, name: p, source: 'override' } : { kind: 'not-applicable', source: 'override' }; },
-    log: { debug: (m) => logs.push(m), info: (m) => logs.push(m), warning: (m) => logs.push(`WARNING ${m}`), error: (m) => logs.push(`ERROR ${m}`) },
-    progress: () => undefined,
-    signal: new AbortController().signal,
-    outputDir: dir,
-  };
-}
+const ctxFor = (refs: Record<string, string>, params: Params, logs: string[]): StepContext => testContext(step.spec, refs, params, logs, dir);
 
 const R: Readout = { nints: 2, ngroups: 10, ny: 64, nx: 64, nsamples: 1, rowclocks: 28, resetclocks: 8512 };
 

@@ -8,6 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { testContext } from '../../../test/detector1/context.ts';
 import { HAVE_SHARED, sharedPath } from '../../../test/shared.ts';
 import { loadModel } from '../../stpipe/model-io.node.ts';
 import { writeAsdfFile } from '../../asdf/index.node.ts';
@@ -28,17 +29,7 @@ const R: Readout = { nints: 2, ngroups: 15, ny: 416, nx: 72, nsamples: 1, rowclo
 let dir = '';
 let refFile = '';
 
-function ctxFor(refs: Record<string, string>, params: Params): StepContext {
-  const resolved: Record<string, unknown> = {};
-  for (const [k, s] of Object.entries(step.spec)) resolved[k] = s.default;
-  Object.assign(resolved, params);
-  return {
-    params: resolved,
-    async reference(t) { const p = refs[t]; return p ? { kind: 'file', path: p, name: p, source: 'override' } : { kind: 'not-applicable', source: 'override' }; },
-    log: { debug: () => undefined, info: () => undefined, warning: () => undefined, error: () => undefined },
-    progress: () => undefined, signal: new AbortController().signal, outputDir: dir,
-  };
-}
+const ctxFor = (refs: Record<string, string>, params: Params): StepContext => testContext(step.spec, refs, params, [], dir);
 
 /** The uncal as float32 plus `amp` DN of EMI at phase offset `phi`. */
 function inject(m: JwstModel, amp: number, phi: number): { model: JwstModel; orig: Float32Array } {
