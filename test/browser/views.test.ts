@@ -169,7 +169,6 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_SHARED)('cube viewer, TSO view and run c
     const md = median(d);
     expect(noise.mad[j]).toBeCloseTo((1.4826 * median(d.map((v) => Math.abs(v - md)))) / Math.SQRT2 * 1e6, 6);
     expect(noise.photon[j]).toBeCloseTo(median(lc.map((v, r) => x.e[r * x.nwave + jj] / Math.abs(v))) * 1e6, 6);
-    await page.getByTestId('noise-chart').scrollIntoViewIfNeeded();
 
     // CSV: one row per integration, the white-light curve and the three bins as shown.
     const white = await json<number[]>('lc-data');
@@ -185,8 +184,12 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_SHARED)('cube viewer, TSO view and run c
     binCols.forEach((h, b) => expect(colOf(h)).toEqual(curves[b].flux));
     const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('lc-export-png').click()]);
     expect([...readFileSync((await png.path())!).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    await page.getByTestId('lc-spectral-chart').scrollIntoViewIfNeeded();
     await page.waitForTimeout(300);
-    await page.screenshot({ path: screenshotPath('tso-spectroscopic'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('tso-spectroscopic') });
+    await page.getByTestId('noise-chart').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(200);
+    await page.screenshot({ path: screenshotPath('tso-noise') });
   });
 
   it('compare two spec2 runs: the changed parameter and the toggled step are listed', async () => {
@@ -209,6 +212,7 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_SHARED)('cube viewer, TSO view and run c
     await field.fill('3');
     await field.press('Enter');
     await field.blur();
+    await page.getByTestId('step-expand-extract_1d').click();
     await page.getByTestId('step-photom').uncheck();
     await runOnce();
     const rows = page.getByTestId('run-history').locator('tbody tr');

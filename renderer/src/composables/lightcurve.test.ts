@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { binSeries, binnedLightCurves, madNoise, normalise, timeAxis, toCsv } from './lightcurve.ts';
+import { binSeries, binnedLightCurves, madNoise, median, normalise, timeAxis, toCsv } from './lightcurve.ts';
 
 describe('light-curve arithmetic', () => {
   it('bins consecutive points by their mean; excluded points are left out; the last bin may be short', () => {
@@ -9,6 +9,12 @@ describe('light-curve arithmetic', () => {
     expect(b.t).toEqual([1, 4, 6]);
     expect(b.f).toEqual([3, 9, 13]);
     expect(binSeries(t, f, 1, new Set([0])).t).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('median: the middle value, the mean of the two middle ones for an even count (not the upper one), NaN when empty', () => {
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 10])).toBe(3.5);
+    expect(median([])).toBeNaN();
   });
 
   it('normalises by the median of the kept points', () => {

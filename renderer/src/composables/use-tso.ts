@@ -41,10 +41,21 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
     const lcs = binnedLightCurves(new Float64Array(s.wavelength.buffer), new Float64Array(s.flux.buffer), nspec, nwave, store.wavelengthEdges);
     return lcs.map((lc, b) => ({ label: `${store.wavelengthEdges[b]}–${store.wavelengthEdges[b + 1]} ${s.wavelengthUnit}`, flux: normalise(lc, excluded.value) }));
   });
+  /** Vertical offset between stacked curves: 6x the largest point-to-point scatter (at least 0.005), so they do not overlap. */
+  const spectralStep = computed(() => {
+    const m = Math.max(0, ...(spectral.value ?? []).map((c) => madNoise(c.flux)).filter(Number.isFinite));
+    return Number(Math.max(0.005, 6 * m).toPrecision(1));
+  });
+  const PALETTE = ['#5b8ff9', '#f6bd16', '#e8684a', '#5ad8a6', '#c17de8', '#6dc8ec', '#ff9d4d', '#e86452'];
   const spectralOption = computed(() => ({
-    animation: false, legend: {}, tooltip: { trigger: 'axis' },
-    xAxis: { type: 'value', name: axisName.value, scale: true }, yAxis: { type: 'value', scale: true, name: 'normalised flux (offset)' },
-    series: (spectral.value ?? []).map((c, k) => ({ name: c.label, type: 'scatter', symbolSize: 4, data: t.value.map((x, i) => [x, c.flux[i] - 0.01 * k]) })),
+    animation: false, legend: { bottom: 4 }, tooltip: { trigger: 'item' }, color: PALETTE,
+    grid: { left: 64, right: 40, top: 40, bottom: 70 },
+    xAxis: { type: 'value', name: axisName.value, nameLocation: 'middle', nameGap: 26, scale: true, axisLabel: { formatter: (v: number) => v.toFixed(decimals.value) } },
+    yAxis: { type: 'value', scale: true, name: `normalised flux (curves offset by ${spectralStep.value})` },
+    series: (spectral.value ?? []).map((c, k) => ({
+      name: k ? `${c.label} (−${(k * spectralStep.value).toPrecision(2)})` : c.label, type: 'scatter', symbolSize: 5,
+      data: t.value.map((x, i) => [x, c.flux[i] - spectralStep.value * k]).filter((_, i) => !excluded.value.has(i)),
+    })),
   }));
   /** Per channel: MAD scatter of the normalised light curve vs the photon-noise expectation 1/sqrt(counts) from the error column. */
   const noise = computed(() => {
@@ -65,8 +76,10 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
     return out;
   });
   const noiseOption = computed(() => ({
-    animation: false, legend: {}, tooltip: { trigger: 'axis' },
-    xAxis: { type: 'value', name: store.spectra?.wavelengthUnit ?? '', scale: true }, yAxis: { type: 'log', name: 'ppm' },
+    animation: false, legend: { bottom: 4 }, tooltip: { trigger: 'axis' }, color: ['#5b8ff9', '#f6bd16'],
+    grid: { left: 80, right: 40, top: 40, bottom: 70 },
+    xAxis: { type: 'value', name: `wavelength (${store.spectra?.wavelengthUnit ?? ''})`, nameLocation: 'middle', nameGap: 26, min: 'dataMin', max: 'dataMax', axisLabel: { formatter: (v: number) => String(Number(v.toPrecision(3))) } },
+    yAxis: { type: 'log', name: 'scatter per integration (ppm)' },
     series: noise.value ? [
       { name: 'MAD scatter', type: 'line', showSymbol: false, data: noise.value.wave.map((x, i) => [x, noise.value!.mad[i]]) },
       { name: 'photon noise (ERR)', type: 'line', showSymbol: false, data: noise.value.wave.map((x, i) => [x, noise.value!.photon[i]]) },
