@@ -11,6 +11,7 @@ import { isModel, type JwstModel } from '../stpipe/model.ts';
 import { asModel, entry, runChain, scienceMember } from './flow.ts';
 import { detector1Applies, instrument } from './modes.ts';
 import { materializeRamp, streamDetector1 } from './stream/detector1-index.node.ts';
+import { openRampInput } from './stream/open.node.ts';
 
 const when = (alias: string) => (meta: Meta) => detector1Applies(alias, meta);
 
@@ -43,6 +44,7 @@ function splitRampFit(fit: StepProduct): [JwstModel, JwstModel | null] {
 export const detector1 = definePipeline({
   name: 'calwebb_detector1',
   className: 'Detector1Pipeline',
+  openInput: openRampInput,
   summary: 'Detector-level corrections and ramp fitting: uncal -> rate, rateints',
   spec: {
     save_calibrated_ramp: param.bool(false, 'Save calibrated ramp file'),

@@ -15,6 +15,7 @@ import { membersByType, untagMember } from '../associations/members.ts';
 import { asModel, entry, modeNotImplemented, runChain } from './flow.ts';
 import { asSlitModel, expType, spec2Applies } from './modes.ts';
 import { materialize, streamSpec2 } from './stream/index.node.ts';
+import { openCubeInput } from './stream/open.node.ts';
 
 const when = (name: string) => (meta: Meta) => spec2Applies(name, meta);
 
@@ -97,6 +98,7 @@ async function processProduct(ctx: PipelineContext, science: JwstModel, byType: 
 export const spec2 = definePipeline({
   name: 'calwebb_spec2',
   className: 'Spec2Pipeline',
+  openInput: openCubeInput,
   summary: 'Spectroscopic calibration of one exposure: rate/rateints -> cal/calints, s2d, x1d/x1dints',
   spec: {
     save_bsub: param.bool(false, 'Save background-subtracted science'),
@@ -112,6 +114,9 @@ export const spec2 = definePipeline({
     if (sci.length > 1) ctx.log.warning('Wrong number of science exposures found; using only the first one.');
     const streamed = await streamSpec2(ctx, sci[0]!, byType, spec2Order(sci[0]!.meta, sci[0]!.type === 'CubeModel'));
     if (streamed !== undefined) return streamed;
-    return processProduct(ctx, await materialize(sci[0]!), byType);
+    // Members opened as stream stubs (openInput) are loaded whole when not streaming.
+    const whole: Record<string, JwstModel[]> = {};
+    for (const [k, ms] of Object.entries(byType)) whole[k] = await Promise.all(ms.map(materialize));
+    return processProduct(ctx, whole.science![0]!, whole);
   },
 });

@@ -16,6 +16,7 @@ import { asModel, entry, runChain } from './flow.ts';
 import { expType, isTsoImaging } from './modes.ts';
 import { combineSegments } from './segments.ts';
 import { materialize, streamTso3 } from './stream/index.node.ts';
+import { openCubeInput } from './stream/open.node.ts';
 
 const SPECTRAL = (m: Meta) => !isTsoImaging(m);
 const WHEN: Readonly<Record<string, (m: Meta) => boolean>> = {
@@ -59,6 +60,7 @@ async function photometry(ctx: PipelineContext, members: readonly JwstModel[]): 
 export const tso3 = definePipeline({
   name: 'calwebb_tso3',
   className: 'Tso3Pipeline',
+  openInput: openCubeInput,
   summary: 'Time-series stage 3: calints members -> crfints, x1dints, whtlt (spectra) or phot (imaging)',
   spec: {},
   steps: STEP_DEFS.map((a) => entry(STEPS, a, WHEN[a])),

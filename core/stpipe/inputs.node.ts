@@ -63,7 +63,10 @@ function annotate(m: JwstModel, asnFile: string | undefined, a: AssociationLike,
   return { ...m, asn: { exptype, productName: product, asnFile, asnType: a.asn_type, asnRule: a.asn_rule, ...(a.asn_id ? { asnId: a.asn_id } : {}) } };
 }
 
-function associationUnits(a: AssociationLike, file: string | undefined): WorkUnit[] {
+/** How a file input becomes a model: loadModel, or a pipeline's own opener (e.g. a stream stub for a large cube). */
+export type ModelOpener = (path: string) => Promise<JwstModel>;
+
+function associationUnits(a: AssociationLike, file: string | undefined, open: ModelOpener): WorkUnit[] {
   const dir = file ? path.dirname(file) : process.cwd();
   return a.products.map((p) => ({
     base: p.name,
@@ -72,22 +75,22 @@ function associationUnits(a: AssociationLike, file: string | undefined): WorkUni
     load: async () => {
       if (p.members.length === 0) throw new StepError('bad-association', `product ${p.name} has no members`, { file });
       const out: JwstModel[] = [];
-      for (const mem of p.members) out.push(annotate(await loadModel(path.resolve(dir, mem.expname)), file, a, p.name, mem.exptype));
+      for (const mem of p.members) out.push(annotate(await open(path.resolve(dir, mem.expname)), file, a, p.name, mem.exptype));
       return out;
     },
   }));
 }
 
 /** Split an input into work units (files are loaded lazily, inside the run). */
-export async function workUnits(input: RunInput, cwd: string): Promise<WorkUnit[]> {
+export async function workUnits(input: RunInput, cwd: string, open: ModelOpener = loadModel): Promise<WorkUnit[]> {
   if (typeof input === 'string') {
     const file = path.resolve(cwd, input);
-    if (/\.json$/i.test(file)) return associationUnits(await readAsn(file), file);
-    return [{ base: file, label: input, fromAssociation: false, load: () => loadModel(file) }];
+    if (/\.json$/i.test(file)) return associationUnits(await readAsn(file), file, open);
+    return [{ base: file, label: input, fromAssociation: false, load: () => open(file) }];
   }
   if (!Array.isArray(input) && typeof input === 'object' && (input as { kind?: string }).kind === 'association') {
     const a = input as { path?: string; asn: AssociationLike };
-    return associationUnits(a.asn, a.path);
+    return associationUnits(a.asn, a.path, open);
   }
   const first = isModel(input) ? input : (input as readonly JwstModel[])[0];
   const base = first?.source ?? (typeof first?.meta.filename === 'string' ? first.meta.filename : 'step_output');

@@ -13,7 +13,7 @@ import { aliasesOf, pipelineResolvedParams, resolvePipelineParams, resolveStepPa
 import { RunState, type ProductFailure, type RunOptions, type RunResult } from './run-state.node.ts';
 import { saveProduct } from './save.node.ts';
 import { executeStep, outputDirOf } from './step-exec.node.ts';
-import { workUnits, type RunInput, type WorkUnit } from './inputs.node.ts';
+import { workUnits, type ModelOpener, type RunInput, type WorkUnit } from './inputs.node.ts';
 import type { PipelineContext, PipelineDefinition, StepDefinition, StepInput, StepProduct } from './types.ts';
 
 /** StepError code for "no science data" (strun exits 64, as jwst's NoDataOnDetectorError). */
@@ -40,6 +40,7 @@ async function runUnits(
   input: RunInput,
   prepare: (unit: WorkUnit, input: StepInput) => Promise<Prepared>,
   failPolicy: () => Promise<boolean> = async () => true,
+  open?: ModelOpener,
 ): Promise<RunResult> {
   const label = typeof input === 'string' ? input : '<in memory>';
   run.emit({ type: 'run-started', name: names.name, className: names.className, input: label, time: run.t0 });
@@ -47,7 +48,7 @@ async function runUnits(
   const failures: ProductFailure[] = [];
   let resolved: ResolvedParams | undefined;
   try {
-    const units = await workUnits(input, run.cwd);
+    const units = await workUnits(input, run.cwd, open);
     for (const [i, unit] of units.entries()) {
       run.check();
       if (unit.fromAssociation) run.emit({ type: 'product-started', product: unit.label, index: i, total: units.length });
@@ -162,7 +163,7 @@ export async function runPipeline(def: PipelineDefinition, input: RunInput, opts
         return out;
       },
     };
-  }, async () => valuesOf((await resolvePipelineParams(run, def, undefined)).own).fail_on_exception !== false);
+  }, async () => valuesOf((await resolvePipelineParams(run, def, undefined)).own).fail_on_exception !== false, def.openInput);
 }
 
 /**

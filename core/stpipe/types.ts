@@ -158,6 +158,13 @@ export interface PipelineDefinition {
   /** Products this pipeline writes, in order (suffixes), for docs and the UI. */
   readonly products: readonly string[];
   run(input: StepInput, ctx: PipelineContext): Promise<StepProduct>;
+  /**
+   * How the runner opens a file input (or an association member) for this
+   * pipeline; default loadModel. Pipelines that stream large exposures return
+   * a stub whose big arrays stay on disk, and load it whole themselves when
+   * they do not stream.
+   */
+  readonly openInput?: (path: string) => Promise<JwstModel>;
 }
 
 export function defineStep<I extends StepInput, O extends StepProduct>(def: StepDefinition<I, O>): StepDefinition<I, O> {
