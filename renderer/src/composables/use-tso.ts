@@ -78,7 +78,7 @@ export function useTso(store: ReturnType<typeof useTsoStore>) {
   const noiseOption = computed(() => ({
     animation: false, legend: { bottom: 4 }, tooltip: { trigger: 'axis' }, color: ['#5b8ff9', '#f6bd16'],
     grid: { left: 80, right: 40, top: 40, bottom: 70 },
-    xAxis: { type: 'value', name: `wavelength (${store.spectra?.wavelengthUnit ?? ''})`, nameLocation: 'middle', nameGap: 26, min: 'dataMin', max: 'dataMax', axisLabel: { formatter: (v: number) => String(Number(v.toPrecision(3))) } },
+    xAxis: { type: 'value', name: `wavelength (${store.spectra?.wavelengthUnit ?? ''})`, nameLocation: 'middle', nameGap: 26, min: 'dataMin', max: 'dataMax', axisLabel: { showMinLabel: false, formatter: (v: number) => String(Number(v.toPrecision(3))) } },
     yAxis: { type: 'log', name: 'scatter per integration (ppm)' },
     series: noise.value ? [
       { name: 'MAD scatter', type: 'line', showSymbol: false, data: noise.value.wave.map((x, i) => [x, noise.value!.mad[i]]) },
