@@ -1,5 +1,26 @@
 import { describe, it, expect } from 'vitest';
-import { ipcConvolveFrame, refBorders } from './ipc.ts';
+import { ipcConvolveFrame, refBorders, type RefBorders } from './ipc.ts';
+import { mulberry32 } from '../../random/index.ts';
+
+/** The definition pixel by pixel: float32 sum of the in-region terms row by row, the centre last. */
+function ipcPerPixel(frame: Float32Array, ny: number, nx: number, kernel: Float32Array, ky: number, kx: number, r: RefBorders, perPixel: boolean): Float32Array {
+  const out = Float32Array.from(frame);
+  const cj = Math.floor(ky / 2), ci = Math.floor(kx / 2);
+  const terms: [number, number][] = [];
+  for (let j = 0; j < ky; j++) for (let i = 0; i < kx; i++) if (j !== cj || i !== ci) terms.push([j, i]);
+  terms.push([cj, ci]);
+  for (let y = r.bottom; y < ny - r.top; y++) for (let x = r.left; x < nx - r.right; x++) {
+    let s = 0;
+    for (const [j, i] of terms) {
+      const yy = y + cj - j, xx = x + ci - i;
+      if (yy < r.bottom || yy >= ny - r.top || xx < r.left || xx >= nx - r.right) continue;
+      const k = perPixel ? kernel[(j * kx + i) * ny * nx + y * nx + x] : kernel[j * kx + i];
+      s = Math.fround(s + Math.fround(k * frame[yy * nx + xx]));
+    }
+    out[y * nx + x] = s;
+  }
+  return out;
+}
 
 describe('ipc kernel', () => {
   it('convolves with the kernel so that a deconvolution kernel undoes a known IPC convolution', () => {
@@ -50,4 +71,27 @@ describe('ipc kernel', () => {
     ipcConvolveFrame(new Float32Array([10, 10, 10, 10]), out, ny, nx, k, 3, 3, { bottom: 0, top: 0, left: 0, right: 0 }, true);
     expect(Array.from(out)).toEqual([10, 20, 30, 40]);
   });
+
+  it('the row stencil equals the per-pixel definition bit for bit (3x3, 5x5, 4-D, borders, NaN)', () => {
+    const rnd = mulberry32(11);
+    const ny = 9, nx = 13;
+    const frame = Float32Array.from({ length: ny * nx }, () => 14000 + 3000 * rnd());
+    frame[4 * nx + 6] = NaN; // a NaN in the science region spreads to its neighbours only
+    frame[2 * nx + 1] = NaN; // a NaN in a reference column is never mixed in
+    const cases: [number, number, RefBorders, boolean][] = [
+      [3, 3, { bottom: 0, top: 0, left: 4, right: 0 }, false],
+      [3, 3, { bottom: 1, top: 2, left: 2, right: 3 }, false],
+      [5, 5, { bottom: 0, top: 0, left: 0, right: 0 }, false],
+      [3, 5, { bottom: 0, top: 1, left: 4, right: 1 }, true],
+    ];
+    for (const [ky, kx, r, perPixel] of cases) {
+      const k = Float32Array.from({ length: ky * kx * (perPixel ? ny * nx : 1) }, () => 0.02 * (rnd() - 0.3));
+      const out = new Float32Array(ny * nx);
+      ipcConvolveFrame(frame, out, ny, nx, k, ky, kx, r, perPixel);
+      const want = ipcPerPixel(frame, ny, nx, k, ky, kx, r, perPixel);
+      expect(Array.from(new Uint32Array(out.buffer))).toEqual(Array.from(new Uint32Array(want.buffer)));
+      expect(out[2 * nx + 1]).toBeNaN();
+    }
+  });
 });
+

@@ -21,6 +21,12 @@ export function refBorders(miri: boolean, xstart: number, xsize: number, ystart:
 
 /**
  * Convolve one frame (ny, nx) with a kernel; writes into `out` (may not alias `frame`).
+ * Reference pixels (outside `nref`) are copied; a kernel term whose source pixel
+ * lies outside the science region is skipped for that output pixel.
+ * Each output pixel is a float32 sum in jwst's order (ipc docs: kernel terms row
+ * by row, the central term last), each product rounded to float32 before it is
+ * added, so the result rounds as the golden products do. The sum runs as a
+ * stencil: term by term over whole rows of `out` (the accumulator), no call per pixel.
  * @param kernel 2-D kernel (ky*kx) when `perPixel` is false, else 4-D (ky, kx, ny, nx) over the frame
  */
 export function ipcConvolveFrame(frame: Float32Array, out: Float32Array, ny: number, nx: number,
@@ -29,22 +35,36 @@ export function ipcConvolveFrame(frame: Float32Array, out: Float32Array, ny: num
   const cj = Math.floor(ky / 2), ci = Math.floor(kx / 2);
   const ys = nref.bottom, ye = ny - nref.top;
   const xs = nref.left, xe = nx - nref.right;
-  const npix = ny * nx;
+  if (xe <= xs) return;
   for (let y = ys; y < ye; y++) {
-    for (let x = xs; x < xe; x++) {
-      // float32 sums in jwst's order (ipc docs: kernel terms row by row, the central term last),
-      // so the result rounds as the golden products do.
-      let s = 0;
-      const term = (j: number, i: number): void => {
-        const yy = y + cj - j;
-        const xx = x + ci - i;
-        if (yy < ys || yy >= ye || xx < xs || xx >= xe) return;
-        const k = perPixel ? kernel[(j * kx + i) * npix + y * nx + x] : kernel[j * kx + i];
-        s = Math.fround(s + Math.fround(k * frame[yy * nx + xx]));
-      };
-      for (let j = 0; j < ky; j++) for (let i = 0; i < kx; i++) if (j !== cj || i !== ci) term(j, i);
-      term(cj, ci);
-      out[y * nx + x] = s;
-    }
+    const row = y * nx;
+    out.fill(0, row + xs, row + xe);
+    for (let j = 0; j < ky; j++) for (let i = 0; i < kx; i++) if (j !== cj || i !== ci) ipcTerm(frame, out, nx, npixOf(perPixel, ny, nx), kernel, kx, y, j, i, cj, ci, ys, ye, xs, xe);
+    ipcTerm(frame, out, nx, npixOf(perPixel, ny, nx), kernel, kx, y, cj, ci, cj, ci, ys, ye, xs, xe);
+  }
+}
+
+/** 0 for a 2-D kernel (one weight per term), else the plane size of the 4-D kernel. */
+const npixOf = (perPixel: boolean, ny: number, nx: number): number => (perPixel ? ny * nx : 0);
+
+/**
+ * Add kernel term (j, i) to output row y over the x where its source pixel
+ * (y + cj - j, x + ci - i) is inside the science region [ys, ye) x [xs, xe).
+ * `npix` 0: one weight kernel[j*kx+i]; else per-pixel weights kernel[(j*kx+i)*npix + y*nx + x].
+ */
+function ipcTerm(frame: Float32Array, out: Float32Array, nx: number, npix: number, kernel: Float32Array, kx: number,
+  y: number, j: number, i: number, cj: number, ci: number, ys: number, ye: number, xs: number, xe: number): void {
+  const yy = y + cj - j;
+  if (yy < ys || yy >= ye) return;
+  const dx = ci - i;
+  const x0 = Math.max(xs, xs - dx), x1 = Math.min(xe, xe - dx);
+  const row = y * nx, src = yy * nx + dx;
+  const t = j * kx + i;
+  if (npix === 0) {
+    const k = kernel[t]!;
+    for (let x = x0; x < x1; x++) out[row + x] = out[row + x]! + Math.fround(k * frame[src + x]!);
+  } else {
+    const kb = t * npix + row;
+    for (let x = x0; x < x1; x++) out[row + x] = out[row + x]! + Math.fround(kernel[kb + x]! * frame[src + x]!);
   }
 }
