@@ -72,12 +72,13 @@ describe('ipc kernel', () => {
     expect(Array.from(out)).toEqual([10, 20, 30, 40]);
   });
 
-  it('the row stencil equals the per-pixel definition bit for bit (3x3, 5x5, 4-D, borders, NaN)', () => {
+  it('the row stencil equals the per-pixel definition bit for bit (3x3, 5x5, 4-D, borders, NaN, zeros)', () => {
     const rnd = mulberry32(11);
     const ny = 9, nx = 13;
     const frame = Float32Array.from({ length: ny * nx }, () => 14000 + 3000 * rnd());
     frame[4 * nx + 6] = NaN; // a NaN in the science region spreads to its neighbours only
     frame[2 * nx + 1] = NaN; // a NaN in a reference column is never mixed in
+    for (let y = 5; y < 9; y++) for (let x = 8; x < 13; x++) frame[y * nx + x] = 0; // -0 products must sum to +0
     const cases: [number, number, RefBorders, boolean][] = [
       [3, 3, { bottom: 0, top: 0, left: 4, right: 0 }, false],
       [3, 3, { bottom: 1, top: 2, left: 2, right: 3 }, false],
@@ -85,13 +86,17 @@ describe('ipc kernel', () => {
       [3, 5, { bottom: 0, top: 1, left: 4, right: 1 }, true],
     ];
     for (const [ky, kx, r, perPixel] of cases) {
-      const k = Float32Array.from({ length: ky * kx * (perPixel ? ny * nx : 1) }, () => 0.02 * (rnd() - 0.3));
+      const k = Float32Array.from({ length: ky * kx * (perPixel ? ny * nx : 1) }, () => 0.02 * (rnd() - 0.6));
       const out = new Float32Array(ny * nx);
       ipcConvolveFrame(frame, out, ny, nx, k, ky, kx, r, perPixel);
       const want = ipcPerPixel(frame, ny, nx, k, ky, kx, r, perPixel);
       expect(Array.from(new Uint32Array(out.buffer))).toEqual(Array.from(new Uint32Array(want.buffer)));
       expect(out[2 * nx + 1]).toBeNaN();
     }
+    // All-negative weights over zeros: every product is -0, the sum +0 (as 0 + -0).
+    const neg = new Float32Array(9).fill(-0.1), out = new Float32Array(ny * nx);
+    ipcConvolveFrame(frame, out, ny, nx, neg, 3, 3, { bottom: 0, top: 0, left: 0, right: 0 }, false);
+    expect(Object.is(out[6 * nx + 10], 0)).toBe(true);
   });
 });
 
