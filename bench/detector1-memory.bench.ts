@@ -8,18 +8,20 @@
  * files as overrides (dark N/A: its 15 groups do not cover 50). Each run is
  * a child process so its peak RSS (VmHWM) is its own. Prints peak RSS, time
  * per integration and the ratio to a plain read of every SCI plane.
- * Run: npx tsx bench/detector1-memory.bench.ts   (env D1_BENCH_NINTS, D1_BENCH_NGROUPS, D1_BENCH_SKIP=ipc).
+ * The pipeline runs through the command line (`strun calwebb_detector1`, core/cli/main.ts).
+ * Run: npx tsx bench/detector1-memory.bench.ts   (env D1_BENCH_NINTS, D1_BENCH_NGROUPS (match
+ * D1_BENCH_FILE when given), D1_BENCH_SKIP=step,..., D1_BENCH_KEEP=1 keeps the synthesised
+ * uncal, D1_BENCH_FILE=<uncal> reuses one, D1_BENCH_PROF=<file> writes the pipeline's CPU profile).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FitsFile, FitsWriter } from '../core/fits/index.node.ts';
 import { ndarray } from '../core/ndarray/index.ts';
-import { PIPELINES } from '../core/pipelines/index.node.ts';
-import { openStreamedRamp } from '../core/pipelines/stream/detector1-index.node.ts';
+import { main as cliMain } from '../core/cli/main.ts';
 import { gaussian, mulberry32 } from '../core/random/index.ts';
-import { runPipeline } from '../core/stpipe/runner.node.ts';
 import { HAVE_SHARED, sharedPath } from '../test/shared.ts';
 import { crdsEnv, extendTimes, runChild } from './golden-case.ts';
 
@@ -85,21 +87,43 @@ const CLI: Record<string, string> = {
   'steps.picture_frame.override_pictureframe': 'N/A', 'steps.clean_flicker_noise.override_flat': 'N/A', 'steps.clean_flicker_noise.override_pastasoss': 'N/A',
 };
 
-// D1_BENCH_SKIP=ipc,... skips steps (e.g. to time the rest: ipc alone runs at ~0.7 Msamples/s here).
+// D1_BENCH_SKIP=ipc,... skips steps (e.g. to time the rest without one).
 for (const name of (process.env.D1_BENCH_SKIP ?? '').split(',').filter(Boolean)) CLI[`steps.${name}.skip`] = 'True';
 
+/** Start the V8 CPU profiler (D1_BENCH_PROF=<file.cpuprofile>); the returned function stops it and writes the profile. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string): Promise<unknown> => new Promise((res, rej) => session.post(method, (e, r) => (e ? rej(e) : res(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async (file) => {
+    const r = (await post('Profiler.stop')) as { profile: unknown };
+    writeFileSync(file, JSON.stringify(r.profile));
+    session.disconnect();
+  };
+}
+
+/**
+ * The command-line path: `webbdesk strun calwebb_detector1 <uncal> --k=v ...`
+ * (core/cli/main.ts main, as bin/webbdesk.js runs it) with the case's CRDS
+ * environment; the runner opens the large uncal as a stream stub.
+ */
 async function childPipeline(file: string): Promise<void> {
   const dir = path.join(path.dirname(file), 'out');
   mkdirSync(dir, { recursive: true });
+  Object.assign(process.env, crdsEnv(path.dirname(file), ref('crds_context')), { STPIPE_DISABLE_CRDS_STEPPARS: 'True' });
+  const argv = ['strun', 'calwebb_detector1', file, `--output_dir=${dir}`, ...Object.entries(CLI).map(([k, v]) => `--${k}=${v}`)];
   const t = performance.now();
-  let blocks = '';
-  const res = await runPipeline(PIPELINES.calwebb_detector1!, await openStreamedRamp(file), {
-    cliParams: CLI, outputDir: dir, crds: { env: crdsEnv(path.dirname(file), ref('crds_context')) }, env: { STPIPE_DISABLE_CRDS_STEPPARS: 'True' },
-    logSink: (l) => { if (/Streaming \d+ rows/.test(l)) blocks = l.replace(/.*Streaming/, 'Streaming'); },
-  });
+  let blocks = '', err = '';
+  const keep = (s: string): void => { const m = /Streaming \d+ rows.*/.exec(s); if (m) blocks = m[0]; };
+  const prof = process.env.D1_BENCH_PROF ? await startProfile() : undefined;
+  const code = await cliMain(argv, { stdout: keep, stderr: (s) => { keep(s); err += s; } });
   const ms = performance.now() - t;
-  const sizes = res.outputs.map((o) => `${path.basename(o)} ${(statSync(o).size / 2 ** 20).toFixed(0)} MiB`);
-  process.stdout.write(JSON.stringify({ ms, rss: vmHwm(), blocks, outputs: sizes }));
+  if (prof) await prof(process.env.D1_BENCH_PROF!);
+  if (code !== 0) throw new Error(`strun exit ${code}: ${err.slice(-2000)}`);
+  const outputs = readdirSync(dir).map((o) => `${o} ${(statSync(path.join(dir, o)).size / 2 ** 20).toFixed(0)} MiB`);
+  process.stdout.write(JSON.stringify({ ms, rss: vmHwm(), blocks, outputs }));
 }
 
 /** A plain read of every SCI plane once (the I/O floor). */
@@ -108,7 +132,8 @@ async function childRead(file: string): Promise<void> {
   const f = await FitsFile.open(file);
   const sci = f.find('SCI')!.index;
   let sum = 0;
-  for (let i = 0; i < NINTS; i++) sum += ((await f.readPlane(sci, [i])).data as Uint16Array)[0]!;
+  const nints = Number(f.hdus[sci]!.header.get('NAXIS4'));
+  for (let i = 0; i < nints; i++) sum += ((await f.readPlane(sci, [i])).data as Uint16Array)[0]!;
   await f.close();
   process.stdout.write(JSON.stringify({ ms: performance.now() - t, rss: vmHwm(), sum }));
 }
@@ -119,9 +144,12 @@ async function main(): Promise<void> {
   try {
     const file = path.join(dir, 'jw09002001011_03102_00001_mirimage_uncal.fits');
     let t = performance.now();
-    await synthesise(file);
+    const given = process.env.D1_BENCH_FILE;
+    if (given) symlinkSync(path.resolve(given), file);
+    else await synthesise(file);
     const gib = statSync(file).size / 2 ** 30;
-    console.log(`uncal ${NINTS} ints x ${NGROUPS} groups x 416 x 72 uint16: ${gib.toFixed(2)} GiB written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(`uncal ${NINTS} ints x ${NGROUPS} groups x 416 x 72 uint16: ${gib.toFixed(2)} GiB ${given ? `(${given})` : `written in ${((performance.now() - t) / 1000).toFixed(1)} s`}`);
+    if (process.env.D1_BENCH_KEEP && !given) console.log(`kept: ${file} (reuse with D1_BENCH_FILE)`);
     t = performance.now();
     const rd = runChild(here, 'read', file) as { ms: number; rss: number };
     const p = runChild(here, 'pipeline', file) as { ms: number; rss: number; blocks: string; outputs: string[] };
@@ -131,7 +159,8 @@ async function main(): Promise<void> {
     console.log(`calwebb_detector1: ${(p.ms / 1000).toFixed(1)} s (${(p.ms / NINTS).toFixed(1)} ms per integration), peak RSS ${mib(p.rss)} (${(p.rss / 2 ** 30).toFixed(2)} GiB; bar 1.5 GB), ${(p.ms / rd.ms).toFixed(1)}x the plain read`);
     console.log(`outputs: ${p.outputs.join(', ')}`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.D1_BENCH_KEEP && !process.env.D1_BENCH_FILE) rmSync(path.join(dir, 'out'), { recursive: true, force: true });
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
