@@ -40,4 +40,20 @@ describe('linearity kernel', () => {
     expect(data[4]).toBe(200); // saturated group kept
     expect(Array.from(data.slice(1, 4))).toEqual([100, 100, 100]);
   });
+
+  it('4 coefficients (unrolled) round in float32 at every operation in stcal order, bit for bit', () => {
+    const npix = 5, f = Math.fround;
+    const c = new Float32Array([1.5, -2.25, 0, 3.1, 7, 1, 0.9997, 1.0003, 1.01, 0.99, 2.1e-6, -1.7e-6, 3e-6, 0, 1e-7, 3.3e-11, -1.1e-11, 0, 7e-12, 0]);
+    const { coeffs } = prepareCoeffs(c, 4, npix, new Uint32Array(npix));
+    const raw = new Float32Array([14123.37, 20011.5, 33333.33, 41000.25, 9876.5]);
+    const data = new Float32Array(raw);
+    linearityInt(data, new Uint8Array(npix), 1, npix, coeffs, 4);
+    const want: number[] = [];
+    for (let p = 0; p < npix; p++) {
+      const s3 = f(c[15 + p] * raw[p]), s2 = f(f(s3 + c[10 + p]) * raw[p]), s1 = f(f(s2 + c[5 + p]) * raw[p]);
+      want.push(f(c[p] + s1));
+    }
+    expect(Array.from(data)).toEqual(want);
+  });
 });
+

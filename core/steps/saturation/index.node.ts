@@ -61,12 +61,14 @@ export const step = defineStep<JwstModel, JwstModel>({
 });
 
 function logCounts(log: { info(m: string): void }, gdq: Uint8Array, npix: number): void {
-  const sat = new Uint8Array(npix);
-  const low = new Uint8Array(npix);
-  for (let i = 0; i < gdq.length; i++) {
-    if (gdq[i] & DQ.SATURATED) sat[i % npix] = 1;
-    if (gdq[i] & DQ.AD_FLOOR) low[i % npix] = 1;
+  // OR of every group's flags per pixel (branch-free), then count pixels with each flag.
+  const any = new Uint8Array(npix);
+  for (let o = 0; o < gdq.length; o += npix) for (let p = 0; p < npix; p++) any[p] |= gdq[o + p];
+  let sat = 0, low = 0;
+  for (let p = 0; p < npix; p++) {
+    if (any[p] & DQ.SATURATED) sat++;
+    if (any[p] & DQ.AD_FLOOR) low++;
   }
-  log.info(`Detected ${sat.reduce((a, b) => a + b, 0)} saturated pixels`);
-  log.info(`Detected ${low.reduce((a, b) => a + b, 0)} A/D floor pixels`);
+  log.info(`Detected ${sat} saturated pixels`);
+  log.info(`Detected ${low} A/D floor pixels`);
 }

@@ -37,25 +37,37 @@ export function prepareThresholds(level: Float32Array, satDq: Uint32Array): { th
  */
 export function flagSaturationInt(data: Float32Array, gdq: Uint8Array, thresh: Float32Array, ngroups: number, ny: number, nx: number, nGrow: number): void {
   const npix = ny * nx;
-  const satNow = new Uint8Array(npix);
+  const satNow = new Uint8Array(npix), sat = new Uint8Array(npix);
+  const rows = nGrow > 0 ? new Uint8Array(npix) : sat, grown = nGrow > 0 ? new Uint8Array(npix) : sat;
+  const low = DQ.AD_FLOOR | DQ.DO_NOT_USE;
   for (let g = 0; g < ngroups; g++) {
     const o = g * npix;
+    let any = 0;
     for (let p = 0; p < npix; p++) {
       const v = data[o + p];
       if (v >= thresh[p]) satNow[p] = 1;
-      if (v <= 0) gdq[o + p] |= DQ.AD_FLOOR | DQ.DO_NOT_USE;
+      if (v <= 0) gdq[o + p] |= low;
+      // Existing SATURATED flags in this group (e.g. from the input) also count.
+      const s = satNow[p] | (gdq[o + p] & DQ.SATURATED ? 1 : 0);
+      sat[p] = s;
+      any |= s;
     }
-    // Existing SATURATED flags in this group (e.g. from the input) also count.
-    const sat = new Uint8Array(npix);
-    for (let p = 0; p < npix; p++) sat[p] = satNow[p] | (gdq[o + p] & DQ.SATURATED ? 1 : 0);
-    const grown = nGrow > 0 ? dilate(sat, ny, nx, nGrow) : sat;
+    if (!any) continue;
+    if (nGrow > 0) dilateInto(sat, ny, nx, nGrow, rows, grown);
     for (let p = 0; p < npix; p++) if (grown[p]) gdq[o + p] |= DQ.SATURATED;
   }
 }
 
 /** Binary dilation with a (2n+1)x(2n+1) box; edges are not wrapped. */
 export function dilate(mask: Uint8Array, ny: number, nx: number, n: number): Uint8Array {
-  const rows = new Uint8Array(mask.length);
+  const out = new Uint8Array(mask.length);
+  dilateInto(mask, ny, nx, n, new Uint8Array(mask.length), out);
+  return out;
+}
+
+/** dilate into `out`, with `rows` as scratch (both overwritten, same length as `mask`). */
+function dilateInto(mask: Uint8Array, ny: number, nx: number, n: number, rows: Uint8Array, out: Uint8Array): void {
+  rows.fill(0);
   for (let y = 0; y < ny; y++) {
     for (let x = 0; x < nx; x++) {
       if (!mask[y * nx + x]) continue;
@@ -63,7 +75,7 @@ export function dilate(mask: Uint8Array, ny: number, nx: number, n: number): Uin
       for (let xx = x0; xx <= x1; xx++) rows[y * nx + xx] = 1;
     }
   }
-  const out = new Uint8Array(mask.length);
+  out.fill(0);
   for (let y = 0; y < ny; y++) {
     for (let x = 0; x < nx; x++) {
       if (!rows[y * nx + x]) continue;
@@ -71,5 +83,4 @@ export function dilate(mask: Uint8Array, ny: number, nx: number, n: number): Uin
       for (let yy = y0; yy <= y1; yy++) out[yy * nx + x] = 1;
     }
   }
-  return out;
 }
