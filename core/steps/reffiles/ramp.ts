@@ -32,7 +32,8 @@ export function rampOf(m: JwstModel, step: string): Ramp {
   if (sci.data instanceof Float32Array) data = sci.data;
   else {
     data = new Float32Array(sci.data.length);
-    for (let i = 0; i < data.length; i++) data[i] = Number(sci.data[i]);
+    if (sci.data instanceof BigInt64Array || sci.data instanceof BigUint64Array) for (let i = 0; i < data.length; i++) data[i] = Number(sci.data[i]);
+    else data.set(sci.data); // uint16 uncal: one native conversion (was Number() per sample)
   }
   const g = m.arrays['groupdq'];
   let groupdq: Uint8Array;
