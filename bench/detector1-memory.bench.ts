@@ -8,6 +8,9 @@
  * files as overrides (dark N/A: its 15 groups do not cover 50). Each run is
  * a child process so its peak RSS (VmHWM) is its own. Prints peak RSS, time
  * per integration and the ratio to a plain read of every SCI plane.
+ * Measured (2 shared cores, ipc included, row stencil kernels): 700 ints, 1.95 GiB: 423.1 s =
+ * 604 ms per integration, peak RSS 1284 MiB, 146.7x a plain read (2.9 s); 32 blocks of 13 rows
+ * (+5 halo each side). 100 ints: 36.2 s = 362 ms per integration (5 blocks of 93 rows), 881 MiB.
  * The pipeline runs through the command line (`strun calwebb_detector1`, core/cli/main.ts).
  * Run: npx tsx bench/detector1-memory.bench.ts   (env D1_BENCH_NINTS, D1_BENCH_NGROUPS (match
  * D1_BENCH_FILE when given), D1_BENCH_SKIP=step,..., D1_BENCH_KEEP=1 keeps the synthesised
