@@ -74,8 +74,14 @@ function provenanceOf(p: RunProvenance | undefined, alone: string | undefined, a
 
 export async function adaptRunner(runnerUrl: string, pipelinesUrl: string, stepsUrl: string | undefined): Promise<Engine> {
   const runner = (await import(runnerUrl)) as Record<string, unknown>;
-  const pipelines = byName<PipelineDefinition>(((await import(pipelinesUrl)) as Record<string, unknown>).PIPELINES);
-  const steps = stepsUrl ? byName<StepDefinition>(((await import(stepsUrl)) as Record<string, unknown>).STEPS) : new Map<string, StepDefinition>();
+  const pipelines = ((await import(pipelinesUrl)) as Record<string, unknown>).PIPELINES;
+  return adaptModules(runner, pipelines, stepsUrl ? ((await import(stepsUrl)) as Record<string, unknown>).STEPS : undefined);
+}
+
+/** The Engine over already-loaded modules: the runner's exports, PIPELINES and STEPS (a bundle imports them statically). */
+export function adaptModules(runner: Record<string, unknown>, pipelinesExport: unknown, stepsExport: unknown): Engine {
+  const pipelines = byName<PipelineDefinition>(pipelinesExport);
+  const steps = stepsExport ? byName<StepDefinition>(stepsExport) : new Map<string, StepDefinition>();
   for (const p of pipelines.values()) for (const e of p.steps) { const a = (e as { alias?: string }).alias ?? e.step.name; if (!steps.has(a)) steps.set(a, e.step); }
   const runPipeline = runner.runPipeline as AnyFn | undefined;
   const runStep = runner.runStep as AnyFn | undefined;

@@ -14,9 +14,10 @@
  * - One finished worker is kept warm (unref'd) for the next run: loading the
  *   step modules is the slow part of starting a worker.
  *
- * Workers start from the TypeScript sources through tsx (registered inside
- * the worker, as core/workers/pool.node.ts does), or from a bundled
- * run-worker.mjs next to the bundle when one exists.
+ * Workers start from a bundled run-worker.mjs next to the bundle when one
+ * exists (it holds the runner, pipelines and steps: no URLs, no tsx), else
+ * from the TypeScript sources through tsx (registered inside the worker, as
+ * core/workers/pool.node.ts does).
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -35,15 +36,16 @@ export function reviveWorkerError(w: WorkerError): WebbError {
 }
 
 /** Where the worker's code is: a bundled .mjs, the .ts sources (through tsx), or nowhere. */
-export function runWorkerSource(): { script: string | URL; eval: boolean } | undefined {
+export function runWorkerSource(): { script: string | URL; eval: boolean; bundled: boolean } | undefined {
+  // In a bundle import.meta.url is the bundle's (dist/app/cli.mjs): run-worker.mjs is built beside it.
   const bundled = new URL('./run-worker.mjs', import.meta.url);
-  if (bundled.protocol === 'file:' && existsSync(fileURLToPath(bundled))) return { script: bundled, eval: false };
+  if (bundled.protocol === 'file:' && existsSync(fileURLToPath(bundled))) return { script: bundled, eval: false, bundled: true };
   const entry = new URL('./run-worker.node.ts', import.meta.url);
   if (entry.protocol !== 'file:' || !existsSync(fileURLToPath(entry))) return undefined;
   const tsx = tsxEsmApi();
   if (!tsx) return undefined;
   const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return { script: code, eval: true };
+  return { script: code, eval: true, bundled: false };
 }
 
 function tsxEsmApi(): string | undefined {
@@ -62,6 +64,19 @@ function tsxEsmApi(): string | undefined {
   }
 }
 
+/**
+ * The engine of a bundle (cli.mjs, electron main.mjs), where the module files
+ * engine.node.ts looks for are not on disk: plans over the statically bundled
+ * modules; runs in the bundled run-worker.mjs, or inline when mode is
+ * 'inline' or no worker was built.
+ */
+export async function loadBundledEngine(mode: 'worker' | 'inline'): Promise<{ engine: Engine }> {
+  const { staticEngine } = await import('./engine-modules.node.ts');
+  const inline = staticEngine();
+  if (mode === 'inline' || !runWorkerSource()?.bundled) return { engine: inline };
+  return { engine: workerEngine(inline, { runner: 'bundled', pipelines: 'bundled' }) };
+}
+
 interface Started { worker: Worker; ready: Promise<void> }
 
 export interface WorkerEngineOptions {
@@ -75,7 +90,7 @@ export function workerEngine(inline: Engine, urls: WorkerUrls, opts: WorkerEngin
   if (!src) throw new WebbError('engine', 'the run worker (core/api/run-worker.node.ts or run-worker.mjs) is not available in this build');
   let idle: Started | undefined;
   const spawn = (): Started => {
-    const worker = new Worker(src.script, { eval: src.eval, workerData: { webbdeskRunWorker: true } });
+    const worker = new Worker(src.script, { eval: src.eval, workerData: { webbdeskRunWorker: true, bundled: src.bundled } });
     const ready = new Promise<void>((resolve, reject) => {
       const onMsg = (m: FromWorker): void => { if (m.type === 'ready') { worker.off('message', onMsg); resolve(); } };
       worker.on('message', onMsg);

@@ -77,6 +77,8 @@ export function defaultEngineMode(env: Record<string, string | undefined> = proc
  */
 export async function loadEngine(opts: { mode?: EngineMode } = {}): Promise<{ engine: Engine } | { reason: string }> {
   const missing = [RUNNER, PIPELINES].filter((p) => !existsSync(fileURLToPath(here(p))));
+  // A bundle (dist/app/cli.mjs, dist/electron/main.mjs) holds the modules itself; runs go to its run-worker.mjs.
+  if (missing.length && import.meta.url.endsWith('.mjs')) return (await import('./engine-worker.node.ts')).loadBundledEngine(opts.mode ?? defaultEngineMode());
   if (missing.length) return { reason: `engine not available: ${missing.map((m) => m.replace('../', 'core/')).join(', ')} not present in this build` };
   try {
     const urls = { runner: here(RUNNER).href, pipelines: here(PIPELINES).href, steps: STEPS_CANDIDATES.map(here).find((u) => existsSync(fileURLToPath(u)))?.href };

@@ -10,7 +10,10 @@
  *
  * A *.node.ts module (not a *.worker.ts entry): the runner needs node:fs, so
  * it is started through the tsx bootstrap in engine-worker.node.ts as
- * core/workers/pool.node.ts starts kernel workers.
+ * core/workers/pool.node.ts starts kernel workers. In a bundle the entry is
+ * run-worker-bundle.node.ts (run-worker.mjs), which imports the modules
+ * statically and calls serveRuns. Each run's result says which in
+ * versions['webbdesk.runWorker'] ('sources' | 'bundled').
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CancelledError, WebbError, type ErrorLocation } from '../errors/index.ts';
@@ -35,11 +38,18 @@ export function toWorkerError(e: unknown): WorkerError {
   return { name: 'StepError', code: 'step-failed', message: String(e) };
 }
 
+/** How the worker got its modules: the .ts sources through tsx and module URLs, or statically inside run-worker.mjs. */
+export type RunWorkerKind = 'sources' | 'bundled';
+/** The key in a run's `versions` that says which worker ran it. */
+export const RUN_WORKER_VERSION_KEY = 'webbdesk.runWorker';
+
 /** The adapter over the runner, built once per worker (module imports are the slow part). */
 let engine: Promise<Engine> | undefined;
 let abort: AbortController | undefined;
 
-async function run(port: NonNullable<typeof parentPort>, urls: WorkerUrls, req: WorkerRunRequest): Promise<void> {
+type Port = NonNullable<typeof parentPort>;
+
+async function run(port: Port, load: (urls: WorkerUrls) => Promise<Engine>, kind: RunWorkerKind, urls: WorkerUrls, req: WorkerRunRequest): Promise<void> {
   const post = (m: FromWorker): void => {
     try {
       port.postMessage(m);
@@ -50,11 +60,11 @@ async function run(port: NonNullable<typeof parentPort>, urls: WorkerUrls, req: 
   const ac = new AbortController();
   abort = ac;
   try {
-    engine ??= import('./engine-adapter.node.ts').then((m) => m.adaptRunner(urls.runner, urls.pipelines, urls.steps));
+    engine ??= load(urls);
     const e = await engine;
     if (ac.signal.aborted) throw new CancelledError('run cancelled');
     const result = await e.run({ ...req, signal: ac.signal, onEvent: (event) => post({ type: 'event', event }) });
-    post({ type: 'done', result });
+    post({ type: 'done', result: { ...result, versions: { ...result.versions, [RUN_WORKER_VERSION_KEY]: kind } } });
   } catch (e) {
     post({ type: 'error', error: toWorkerError(ac.signal.aborted && !(e instanceof CancelledError) ? new CancelledError('run cancelled') : e) });
   } finally {
@@ -62,15 +72,27 @@ async function run(port: NonNullable<typeof parentPort>, urls: WorkerUrls, req: 
   }
 }
 
-/** Only inside a worker started by engine-worker.node.ts (never in a test runner's own worker threads). */
-const port = (workerData as { webbdeskRunWorker?: boolean } | null)?.webbdeskRunWorker === true ? parentPort : null;
-if (port) {
+/**
+ * Answer engine-worker.node.ts's messages on `port`: runs through the engine
+ * `load` makes (once per worker), cancels, and {type: 'ready'} at once.
+ */
+export function serveRuns(port: Port, load: (urls: WorkerUrls) => Promise<Engine>, kind: RunWorkerKind): void {
   port.on('message', (m: ToWorker) => {
     if (m.type === 'cancel') abort?.abort(new CancelledError('run cancelled'));
     else if (m.type === 'run') {
       process.env = { ...m.env }; // per-thread copy in a worker: the runner's CRDS/STPIPE settings follow the parent's
-      void run(port, m.urls, m.req);
+      void run(port, load, kind, m.urls, m.req);
     }
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
+}
+
+/**
+ * Only inside a worker started by engine-worker.node.ts from the sources
+ * (never in a test runner's own worker threads, nor in the bundled worker,
+ * whose entry run-worker-bundle.node.ts calls serveRuns itself).
+ */
+const data = workerData as { webbdeskRunWorker?: boolean; bundled?: boolean } | null;
+if (data?.webbdeskRunWorker === true && !data.bundled && parentPort) {
+  serveRuns(parentPort, (urls) => import('./engine-adapter.node.ts').then((m) => m.adaptRunner(urls.runner, urls.pipelines, urls.steps)), 'sources');
 }
