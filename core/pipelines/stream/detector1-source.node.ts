@@ -8,10 +8,9 @@
  */
 import { allocData, ndarray, type DType, type NDArray } from '../../ndarray/index.ts';
 import { FitsFile } from '../../fits/index.node.ts';
-import type { HduSpec, Header } from '../../fits/index.ts';
-import { MODEL_SPECS } from '../../datamodels/models.ts';
-import { loadModel, metaSnapshot, readModelHeader } from '../../stpipe/model-io.node.ts';
+import { loadModel, readModelHeader } from '../../stpipe/model-io.node.ts';
 import type { JwstModel } from '../../stpipe/model.ts';
+import { axesOf, loadStubWhole, readStub } from './stub.node.ts';
 import { cropRows, isRowArray, type RowRange } from './detector1-plan.ts';
 
 /** An array left on disk: attribute, HDU index, element type and shape (numpy order, last two axes ny, nx). */
@@ -35,8 +34,6 @@ export function rampStreamInfo(m: JwstModel): RampStreamInfo | undefined {
   return (m as Stubbed)[RAMP_STREAM];
 }
 
-const extnameOf = (h: { extname?: string }): string => (h.extname ?? '').toUpperCase();
-
 /**
  * Open an uncal/ramp file (RampModel) as a stub: everything loadModel
  * loads, except the arrays of three or more axes ending in the SCI frame's
@@ -45,41 +42,13 @@ const extnameOf = (h: { extname?: string }): string => (h.extname ?? '').toUpper
 export async function openStreamedRamp(path: string): Promise<JwstModel> {
   const { type, meta } = await readModelHeader(path);
   if (type !== 'RampModel') return loadModel(path);
-  const spec = MODEL_SPECS[type];
   const file = await FitsFile.open(path);
   try {
     const sci = file.find('SCI');
-    const axes = (h: { header: Header }): number[] => {
-      const n = Number(h.header.get('NAXIS') ?? 0);
-      return Array.from({ length: n }, (_, k) => Number(h.header.get(`NAXIS${n - k}`)));
-    };
-    if (!sci || axes(sci).length !== 4) return loadModel(path);
-    const [ny, nx] = axes(sci).slice(2) as [number, number];
-    const headers: Record<string, Header> = {};
-    const model: Stubbed = { type, meta, arrays: {}, tables: {}, extras: [] as HduSpec[], source: path, headers, loadedMeta: metaSnapshot(meta) };
-    const lazy: LazyRows[] = [];
-    for (const h of file.hdus) {
-      const ext = extnameOf(h);
-      if (h.index === 0) { headers.PRIMARY = h.header.clone(); continue; }
-      const arr = spec.arrays.find((a) => a.extname === ext);
-      const tableAttr = Object.keys(spec.tables).find((k) => spec.tables[k] === ext);
-      const shape = axes(h);
-      if (arr && h.type === 'IMAGE' && shape.length > 0 && h.extver === 1) {
-        headers[ext] = h.header.clone();
-        if (shape.length >= 3 && shape[shape.length - 2] === ny && shape[shape.length - 1] === nx) {
-          const probe = await file.readRows(h.index, shape.slice(0, -2).map(() => 0), 0, 0);
-          lazy.push({ attr: arr.attr, index: h.index, dtype: probe.dtype, shape });
-        } else {
-          model.arrays[arr.attr] = await file.readImage(h.index);
-        }
-      } else if (tableAttr && h.type === 'BINTABLE' && h.extver === 1) {
-        model.tables[tableAttr] = await file.readTable(h.index);
-        headers[ext] = h.header.clone();
-      } else {
-        model.extras.push({ header: h.header.clone(), rawData: await file.readRawData(h.index) });
-      }
-    }
-    model[RAMP_STREAM] = { path, arrays: lazy };
+    if (!sci || axesOf(sci).length !== 4) return loadModel(path);
+    const [ny, nx] = axesOf(sci).slice(2) as [number, number];
+    const { model, lazy } = await readStub(path, file, type, meta, (shape) => shape.length >= 3 && shape[shape.length - 2] === ny && shape[shape.length - 1] === nx);
+    (model as Stubbed)[RAMP_STREAM] = { path, arrays: lazy };
     return model;
   } finally {
     await file.close();
@@ -88,11 +57,7 @@ export async function openStreamedRamp(path: string): Promise<JwstModel> {
 
 /** An ordinary model: a stub is loaded whole (its meta and tags kept); others are returned as they are. */
 export async function materializeRamp(m: JwstModel): Promise<JwstModel> {
-  const info = rampStreamInfo(m);
-  if (!info) return m;
-  const full = await loadModel(info.path);
-  const { [RAMP_STREAM]: _drop, ...rest } = m as Stubbed;
-  return { ...rest, arrays: { ...m.arrays, ...full.arrays } };
+  return loadStubWhole(m, RAMP_STREAM, rampStreamInfo(m)?.path);
 }
 
 /** Shape of SCI (nints, ngroups, ny, nx) and its element type, stub or loaded; undefined without a 4-D SCI. */

@@ -8,11 +8,11 @@
  */
 import { readModelHeader, loadModel } from '../../stpipe/model-io.node.ts';
 import { FitsFile } from '../../fits/index.node.ts';
-import type { FitsTable, HduSpec, Header } from '../../fits/index.ts';
+import type { FitsTable } from '../../fits/index.ts';
 import { MODEL_SPECS } from '../../datamodels/models.ts';
 import { ModelError } from '../../errors/index.ts';
+import { loadStubWhole, readStub } from './stub.node.ts';
 import { DTYPE_BYTES, ndarray, slice, type DType, type NDArray, type TypedArray } from '../../ndarray/index.ts';
-import { metaSnapshot } from '../../stpipe/model-io.node.ts';
 import type { JwstModel } from '../../stpipe/model.ts';
 import type { IntRange } from './plan.ts';
 
@@ -37,8 +37,6 @@ export function streamInfo(m: JwstModel): StreamInfo | undefined {
   return (m as Stubbed)[STREAM];
 }
 
-const extnameOf = (h: { extname?: string }): string => (h.extname ?? '').toUpperCase();
-
 /**
  * Open a cube of integrations (rateints, calints, crfints: CubeModel or 3-D
  * SlitModel) as a stream stub: everything loadModel would load except the
@@ -51,33 +49,10 @@ export async function openStreamed(path: string): Promise<JwstModel> {
   if ((type !== 'CubeModel' && type !== 'SlitModel') || !spec || spec.perExtver) return loadModel(path);
   const file = await FitsFile.open(path);
   try {
-    const headers: Record<string, Header> = {};
-    const model: Stubbed = { type, meta, arrays: {}, tables: {}, extras: [] as HduSpec[], source: path, headers, loadedMeta: metaSnapshot(meta) };
-    const planes: LazyPlanes[] = [];
-    for (const h of file.hdus) {
-      const ext = extnameOf(h);
-      if (h.index === 0) { headers.PRIMARY = h.header.clone(); continue; }
-      const arr = spec.arrays.find((a) => a.extname === ext);
-      const tableAttr = Object.keys(spec.tables).find((k) => spec.tables[k] === ext);
-      const naxis = Number(h.header.get('NAXIS') ?? 0);
-      if (arr && h.type === 'IMAGE' && naxis > 0 && h.extver === 1) {
-        headers[ext] = h.header.clone();
-        if (naxis === 3) {
-          const first = await file.readPlane(h.index, [0]);
-          const shape = [1, 2, 3].map((k) => Number(h.header.get(`NAXIS${4 - k}`))) as [number, number, number];
-          planes.push({ attr: arr.attr, index: h.index, dtype: first.dtype, shape });
-        } else {
-          model.arrays[arr.attr] = await file.readImage(h.index);
-        }
-      } else if (tableAttr && h.type === 'BINTABLE' && h.extver === 1) {
-        model.tables[tableAttr] = await file.readTable(h.index);
-        headers[ext] = h.header.clone();
-      } else {
-        model.extras.push({ header: h.header.clone(), rawData: await file.readRawData(h.index) });
-      }
-    }
+    const { model, lazy } = await readStub(path, file, type, meta, (shape) => shape.length === 3);
+    const planes: LazyPlanes[] = lazy.map((l) => ({ ...l, shape: l.shape as [number, number, number] }));
     if (!planes.some((p) => p.attr === 'data')) return loadModel(path);
-    model[STREAM] = { path, planes };
+    (model as Stubbed)[STREAM] = { path, planes };
     return model;
   } finally {
     await file.close();
@@ -86,11 +61,7 @@ export async function openStreamed(path: string): Promise<JwstModel> {
 
 /** An ordinary model: a stub is loaded whole (its meta, tags and tables kept); others are returned as they are. */
 export async function materialize(m: JwstModel): Promise<JwstModel> {
-  const info = streamInfo(m);
-  if (!info) return m;
-  const full = await loadModel(info.path);
-  const { [STREAM]: _drop, ...rest } = m as Stubbed;
-  return { ...rest, arrays: { ...m.arrays, ...full.arrays } };
+  return loadStubWhole(m, STREAM, streamInfo(m)?.path);
 }
 
 /** Reads integration chunks of the 3-D planes of a cube. */
