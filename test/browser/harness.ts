@@ -5,8 +5,10 @@
  * launches Debian's Chromium through playwright-core.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../shared.ts';
 
 export const CHROMIUM = process.env.WEBBDESK_CHROMIUM ?? '/usr/bin/chromium';
@@ -78,4 +80,56 @@ export function runDemo(dir: string, nints: number, ngroups: number): Promise<st
 export function screenshotPath(name: string): string {
   mkdirSync(SCREENSHOTS, { recursive: true });
   return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+/** A demo project served to a fresh Chromium profile: what each browser test file starts from. */
+export interface Workstation {
+  readonly dir: string;
+  readonly project: string;
+  readonly srv: Served;
+  readonly browser: BrowserContext;
+  readonly page: Page;
+  /** Page errors and console errors seen so far. */
+  readonly pageErrors: string[];
+  /** The demo file ending in `suffix` (the shortest name: the exposure's own, not a run's). */
+  file(suffix: string): string;
+  /** CSS position in the image canvas of array pixel (x, y), from the viewer's test hook. */
+  cssOf(x: number, y: number): Promise<{ x: number; y: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Make the demo (`webbdesk demo --nints N --ngroups G --kmag 7`) in a temp
+ * folder while the renderer builds, let `prepare` add files, serve it without
+ * CRDS variables (serve must use the project's own crds_cache), and open it.
+ */
+export async function openWorkstation(
+  prefix: string, nints: number, ngroups: number, opts: { prepare?: (project: string) => void; acceptDownloads?: boolean } = {},
+): Promise<Workstation> {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  const project = path.join(dir, 'demo');
+  await Promise.all([ensureRendererBuilt(), runDemo(project, nints, ngroups)]);
+  opts.prepare?.(project);
+  const srv = await serve(project, { CRDS_PATH: '', CRDS_CONTEXT: '', CRDS_MODE: '', WEBBDESK_SETTINGS: path.join(dir, 'settings.json'), HOME: dir });
+  const browser = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 }, acceptDownloads: opts.acceptDownloads ?? false });
+  const page = browser.pages()[0] ?? (await browser.newPage());
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
+  await page.goto(srv.url);
+  type ViewHook = { __imageView: { cssOf(x: number, y: number): { x: number; y: number } } };
+  return {
+    dir, project, srv, browser, page, pageErrors,
+    file(suffix) {
+      const f = readdirSync(project).filter((n) => n.endsWith(suffix)).sort((a, b) => a.length - b.length)[0];
+      if (!f) throw new Error(`the demo wrote no *${suffix}`);
+      return path.join(project, f);
+    },
+    cssOf: (x, y) => page.evaluate(([px, py]) => (globalThis as unknown as ViewHook).__imageView.cssOf(px!, py!), [x, y]),
+    async close() {
+      await browser.close();
+      await srv.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

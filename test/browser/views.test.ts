@@ -5,26 +5,20 @@
  * with stdatamodels' IFUCubeModel from the datamodels zoo copied in.
  * Every number shown is checked against the files (read here with core/fits).
  */
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FitsFile } from '../../core/fits/index.node.ts';
 import { HAVE_SHARED, sharedPath } from '../shared.ts';
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, ensureRendererBuilt, runDemo, screenshotPath, serve, type Served } from './harness.ts';
+import { HAVE_CHROMIUM, openWorkstation, screenshotPath, type Workstation } from './harness.ts';
 
 const NINTS = 20, NGROUPS = 5;
 const CUBE = 'zoo_s3d.fits';
-let dir: string, project: string, srv: Served, browser: BrowserContext, page: Page;
-const pageErrors: string[] = [];
-const file = (suffix: string) => {
-  const f = readdirSync(project).filter((n) => n.endsWith(suffix)).sort((a, b) => a.length - b.length)[0];
-  if (!f) throw new Error(`the demo wrote no *${suffix}`);
-  return path.join(project, f);
-};
-type ViewHook = { __imageView: { cssOf(x: number, y: number): { x: number; y: number } } };
-const cssOf = (x: number, y: number) => page.evaluate(([px, py]) => (globalThis as unknown as ViewHook).__imageView.cssOf(px, py), [x, y]);
+let ws: Workstation, project: string, page: Page;
+const file = (suffix: string): string => ws.file(suffix);
+const cssOf = (x: number, y: number) => ws.cssOf(x, y);
+type ViewHook = { __imageView: unknown };
 const json = async <T>(testId: string): Promise<T> => JSON.parse((await page.getByTestId(testId).textContent()) ?? 'null') as T;
 
 /** The whole SCI cube of a file: data (row-major, planes slowest) and shape [nz, ny, nx]. */
@@ -60,22 +54,15 @@ async function hoverPixel(x: number, y: number): Promise<void> {
 
 describe.skipIf(!HAVE_CHROMIUM || !HAVE_SHARED)('cube viewer, TSO view and run comparison in Chromium', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'webbdesk-views-'));
-    project = path.join(dir, 'demo');
-    await Promise.all([ensureRendererBuilt(), runDemo(project, NINTS, NGROUPS)]);
-    copyFileSync(sharedPath('golden', 'datamodels_zoo', CUBE), path.join(project, CUBE));
-    srv = await serve(project, { CRDS_PATH: '', CRDS_CONTEXT: '', CRDS_MODE: '', WEBBDESK_SETTINGS: path.join(dir, 'settings.json'), HOME: dir });
-    browser = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-    await page.goto(srv.url);
+    ws = await openWorkstation('webbdesk-views-', NINTS, NGROUPS, {
+      acceptDownloads: true,
+      prepare: (p) => copyFileSync(sharedPath('golden', 'datamodels_zoo', CUBE), path.join(p, CUBE)),
+    });
+    ({ project, page } = ws);
     await page.getByTestId('project-tree').waitFor();
   }, 150_000);
   afterAll(async () => {
-    await browser?.close();
-    await srv?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await ws?.close();
   });
 
   it("IFU cube: the slider's plane, a spaxel's spectrum and the aperture sum equal the s3d file's values", async () => {
@@ -233,6 +220,6 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_SHARED)('cube viewer, TSO view and run c
   }, 150_000);
 
   it('no page errors (CSP violations included)', () => {
-    expect(pageErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(ws.pageErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });

@@ -6,26 +6,20 @@
  * Asserts against the files themselves (read here with core/fits) and the
  * simulation's truth.json; saves a screenshot of each view.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FitsFile } from '../../core/fits/index.node.ts';
 import { readEcsv } from '../../core/ecsv/index.ts';
-import { CHROMIUM, CHROMIUM_ARGS, HAVE_CHROMIUM, ensureRendererBuilt, runDemo, screenshotPath, serve, type Served } from './harness.ts';
+import { HAVE_CHROMIUM, openWorkstation, screenshotPath, type Workstation } from './harness.ts';
 
 const NINTS = 20, NGROUPS = 5;
-let dir: string, project: string, srv: Served, browser: BrowserContext, page: Page;
+let ws: Workstation, project: string, page: Page;
 let truth: { depth: number; relative_flux: number[]; references: Record<string, string>; crds: { context: string } };
-const pageErrors: string[] = [];
-const file = (suffix: string) => {
-  const f = readdirSync(project).filter((n) => n.endsWith(suffix)).sort((a, b) => a.length - b.length)[0];
-  if (!f) throw new Error(`the demo wrote no *${suffix}`);
-  return path.join(project, f);
-};
-type ViewHook = { __imageView: { cssOf(x: number, y: number): { x: number; y: number } } };
-const cssOf = (x: number, y: number) => page.evaluate(([px, py]) => (globalThis as unknown as ViewHook).__imageView.cssOf(px, py), [x, y]);
+const file = (suffix: string): string => ws.file(suffix);
+const cssOf = (x: number, y: number) => ws.cssOf(x, y);
+type ViewHook = { __imageView: unknown };
 
 async function readPlane(p: string, extname: string, leading: number[]): Promise<{ data: ArrayLike<number>; nx: number }> {
   const f = await FitsFile.open(p);
@@ -47,22 +41,12 @@ async function hoverPixel(x: number, y: number): Promise<void> {
 
 describe.skipIf(!HAVE_CHROMIUM)('workstation in Chromium on the demo project', () => {
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'webbdesk-browser-'));
-    project = path.join(dir, 'demo');
-    await Promise.all([ensureRendererBuilt(), runDemo(project, NINTS, NGROUPS)]);
+    ws = await openWorkstation('webbdesk-browser-', NINTS, NGROUPS);
+    ({ project, page } = ws);
     truth = JSON.parse(readFileSync(path.join(project, 'truth.json'), 'utf8')) as typeof truth;
-    // No CRDS_PATH: serve must use the project's own crds_cache.
-    srv = await serve(project, { CRDS_PATH: '', CRDS_CONTEXT: '', CRDS_MODE: '', WEBBDESK_SETTINGS: path.join(dir, 'settings.json'), HOME: dir });
-    browser = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
-    page = browser.pages()[0] ?? (await browser.newPage());
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-    await page.goto(srv.url);
   }, 150_000);
   afterAll(async () => {
-    await browser?.close();
-    await srv?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await ws?.close();
   });
 
   it('opens the demo project: the tree lists uncal, rateints, calints, x1dints and whtlt with key header values', async () => {
@@ -188,6 +172,6 @@ describe.skipIf(!HAVE_CHROMIUM)('workstation in Chromium on the demo project', (
   }, 120_000);
 
   it('no page errors (CSP violations included)', () => {
-    expect(pageErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(ws.pageErrors.filter((e) => !/favicon/.test(e))).toEqual([]);
   });
 });
