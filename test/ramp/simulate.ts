@@ -74,3 +74,13 @@ export function simulateRamps(o: SimOptions): Sim {
     gain: new Float32Array(plane).fill(o.gain), readnoise: new Float32Array(plane).fill(o.readnoise),
   };
 }
+
+/** The synthetic exposure the jump tests share: group time (s), gain (e/DN), CDS read noise (DN), rate (DN/s). */
+export const JUMP_TEST_EXPOSURE = { TG: 2.775, GAIN: 4, RN: 30, RATE: 5 } as const;
+
+/** jwst 3.0 JumpStep defaults for the kernel, neighbour flagging off (tests switch it on where they need it). */
+export const JUMP_TEST_PARAMS = {
+  rejection_threshold: 4, three_group_rejection_threshold: 6, four_group_rejection_threshold: 5, flag_4_neighbors: false,
+  max_jump_to_flag_neighbors: 1000, min_jump_to_flag_neighbors: 10, after_jump_flag_dn1: 0, after_jump_flag_time1: 0,
+  after_jump_flag_dn2: 0, after_jump_flag_time2: 0, minimum_groups: 3, minimum_sigclip_groups: 100, only_use_ints: true, min_diffs_single_pass: 10,
+} as const;

@@ -10,16 +10,11 @@ import { allocData, ndarray, type DType, type NDArray } from '../../ndarray/inde
 import { FitsFile } from '../../fits/index.node.ts';
 import { loadModel, readModelHeader } from '../../stpipe/model-io.node.ts';
 import type { JwstModel } from '../../stpipe/model.ts';
-import { axesOf, loadStubWhole, readStub } from './stub.node.ts';
+import { axesOf, loadStubWhole, readStub, type LazyArray } from './stub.node.ts';
 import { cropRows, isRowArray, type RowRange } from './detector1-plan.ts';
 
 /** An array left on disk: attribute, HDU index, element type and shape (numpy order, last two axes ny, nx). */
-export interface LazyRows {
-  readonly attr: string;
-  readonly index: number;
-  readonly dtype: DType;
-  readonly shape: readonly number[];
-}
+export type LazyRows = LazyArray;
 
 export interface RampStreamInfo {
   readonly path: string;

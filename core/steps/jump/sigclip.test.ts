@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { gaussian, mulberry32 } from '../../random/index.ts';
-import { simulateRamps } from '../../../test/ramp/simulate.ts';
+import { JUMP_TEST_EXPOSURE, JUMP_TEST_PARAMS, simulateRamps } from '../../../test/ramp/simulate.ts';
 import { runJump, type JumpParams } from './run.ts';
 import { sigmaClip } from './sigclip.ts';
 
-const TG = 2.775;
-const GAIN = 4;
-const RN = 30;
-const RATE = 5;
-const P: JumpParams = {
-  rejection_threshold: 4, three_group_rejection_threshold: 6, four_group_rejection_threshold: 5, flag_4_neighbors: false,
-  max_jump_to_flag_neighbors: 1000, min_jump_to_flag_neighbors: 10, after_jump_flag_dn1: 0, after_jump_flag_time1: 0,
-  after_jump_flag_dn2: 0, after_jump_flag_time2: 0, minimum_groups: 3, minimum_sigclip_groups: 100, only_use_ints: true, min_diffs_single_pass: 10,
-};
+const { TG, GAIN, RN, RATE } = JUMP_TEST_EXPOSURE;
+const P: JumpParams = { ...JUMP_TEST_PARAMS };
 const NINTS = 150, NG = 5, NY = 12, NX = 12;
 const PLANE = NY * NX;
 /** Noise of one first difference in DN: CDS read noise and Poisson. */
